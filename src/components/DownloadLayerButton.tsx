@@ -1,0 +1,29 @@
+import { encodeNpy } from '../render/npy';
+import { useAppStore, selectCurrentTensor } from '../store/store';
+
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function DownloadLayerButton() {
+  const tensor = useAppStore(selectCurrentTensor);
+  return (
+    <button
+      type="button"
+      className="button"
+      disabled={!tensor}
+      onClick={() => {
+        if (!tensor) return;
+        const bytes = encodeNpy(tensor.data, tensor.shape);
+        downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), `${tensor.name}.npy`);
+      }}
+    >
+      Download layer (.npy)
+    </button>
+  );
+}

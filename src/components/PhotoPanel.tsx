@@ -1,0 +1,84 @@
+import { useEffect, useRef, useState } from 'react';
+import { SAMPLES, sampleUrl, type Sample } from '../app/samples';
+import { runPhoto } from '../store/actions';
+import { useAppStore, selectActivations, selectManifest } from '../store/store';
+import { acceptFiles } from './useGlobalPhotoDrop';
+
+async function runSample(sample: Sample): Promise<void> {
+  try {
+    const response = await fetch(sampleUrl(sample));
+    if (!response.ok) throw new Error(`${response.status}`);
+    await runPhoto(await response.blob(), sample.file);
+  } catch (e) {
+    useAppStore.setState({ photoError: `Could not load the sample "${sample.title}": ${e instanceof Error ? e.message : String(e)}` });
+  }
+}
+
+function CropCanvas() {
+  const activations = useAppStore(selectActivations);
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas || !activations) return;
+    const { crop } = activations;
+    canvas.width = crop.width; // setting the size also clears the canvas
+    canvas.height = crop.height;
+    canvas.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(crop.data), crop.width, crop.height), 0, 0);
+  }, [activations]);
+  if (!activations) {
+    return (
+      <div className="crop crop--empty">
+        <p>Drop a food photo anywhere on the page, paste one, choose a file, or pick a sample below.</p>
+      </div>
+    );
+  }
+  return (
+    <figure className="crop">
+      <canvas ref={ref} className="crop__canvas" aria-label={`The ${activations.crop.width}×${activations.crop.height} crop the model saw of ${activations.photoName}`} role="img" />
+      <figcaption>
+        <span className="crop__name">{activations.photoName}</span>
+        <span className="crop__dims">
+          {activations.source.width}×{activations.source.height} → resized, centre crop {activations.crop.width}×{activations.crop.height}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
+
+export function PhotoPanel() {
+  const manifest = useAppStore(selectManifest);
+  const [inputKey, setInputKey] = useState(0);
+  return (
+    <section className="panel photo" aria-label="Photo">
+      <h2>Photo</h2>
+      <CropCanvas />
+      <label className="button file-button">
+        Choose photo
+        <input
+          key={inputKey}
+          type="file"
+          accept="image/*"
+          aria-label="Choose photo"
+          onChange={(e) => {
+            acceptFiles(Array.from(e.currentTarget.files ?? []));
+            setInputKey((k) => k + 1); // lets the same file be chosen again
+          }}
+        />
+      </label>
+      <div className="samples" role="group" aria-label="Sample photos">
+        {SAMPLES.map((s) => (
+          <button key={s.id} type="button" className="sample" onClick={() => void runSample(s)} title={`${s.title} (${s.credit})`}>
+            <img src={sampleUrl(s)} alt="" width={56} height={56} loading="lazy" />
+            <span>{s.title}</span>
+          </button>
+        ))}
+      </div>
+      {manifest && (
+        <p className="hint">
+          The model sees a {manifest.input.cropSize}×{manifest.input.cropSize} centre crop after resizing the shorter side to {manifest.input.resizeSize} px,
+          exactly as torchvision does.
+        </p>
+      )}
+    </section>
+  );
+}

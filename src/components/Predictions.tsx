@@ -1,0 +1,32 @@
+import { useAppStore, selectActivations, selectManifest } from '../store/store';
+
+export function Predictions() {
+  const activations = useAppStore(selectActivations);
+  const manifest = useAppStore(selectManifest);
+  if (!manifest) return null;
+  return (
+    <section className="panel predictions" aria-label="Predictions">
+      <h2>Top-5 predictions</h2>
+      {!manifest.trained && (
+        <p className="warning" data-testid="untrained-warning">
+          <strong>Untrained weights.</strong> This model ({manifest.weights.description}) has never seen a photo, so its predictions are meaningless. The activations still
+          show how the architecture transforms an image. Load trained weights with <code>model/export.py --weights imagenet</code> or <code>--checkpoint</code>
+          {' '}(see the README).
+        </p>
+      )}
+      {activations ? (
+        <ol className="predictions__list">
+          {activations.top5.map((p) => (
+            <li key={p.index}>
+              <span className="predictions__label">{p.label.replaceAll('_', ' ')}</span>
+              <span className="predictions__bar" style={{ width: `${(p.probability * 100).toFixed(1)}%` }} aria-hidden="true" />
+              <span className="predictions__p">{(p.probability * 100).toFixed(1)}%</span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="hint">Predictions appear after the first photo.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import { useAppStore, selectActivations, selectLoadProgress, selectModel, selectRunProgress, selectStatus } from '../store/store';
+import type { Progress } from '../worker/client';
+import type { BackendInfo } from '../worker/protocol';
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export function backendLabel(b: BackendInfo): string {
+  if (b.name === 'webgpu') return `webgpu${b.adapter ? ` (${b.adapter})` : ''}`;
+  return `wasm · ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
+}
+
+function progressText(p: Progress | null, what: 'model' | 'photo'): string {
+  if (!p) return what === 'model' ? 'Loading model…' : 'Working…';
+  switch (p.stage) {
+    case 'download':
+      return p.total ? `Downloading model: ${megabytes(p.loaded)} of ${megabytes(p.total)}` : `Downloading model: ${megabytes(p.loaded)}`;
+    case 'compile':
+      return 'Preparing the model for this device…';
+    case 'decode':
+      return 'Decoding and cropping the photo…';
+    case 'inference':
+      return 'Running the network…';
+  }
+}
+
+export function StatusLine() {
+  const status = useAppStore(selectStatus);
+  const model = useAppStore(selectModel);
+  const loadProgress = useAppStore(selectLoadProgress);
+  const runProgress = useAppStore(selectRunProgress);
+  const activations = useAppStore(selectActivations);
+  const downloading = status === 'loading-model' && loadProgress?.stage === 'download';
+  return (
+    <div className="status">
+      <p role="status" aria-live="polite" className="status__line" data-status={status}>
+        {model && (
+          <>
+            <strong>{model.manifest.displayName}</strong>
+            {' · '}
+            <span data-testid="backend">{backendLabel(model.backend)}</span>
+            {activations && (
+              <>
+                {' · '}
+                <span data-testid="inference-ms">{Math.round(activations.inferenceMs)} ms</span> inference
+              </>
+            )}
+          </>
+        )}
+        {status === 'loading-model' && <> {model ? ' · ' : ''}{progressText(loadProgress, 'model')}</>}
+        {status === 'running' && <> · {progressText(runProgress, 'photo')}</>}
+        {status === 'idle' && 'Starting…'}
+      </p>
+      {model?.backend.fallbackReason && <p className="status__note">{model.backend.fallbackReason}</p>}
+      {model && !model.backend.crossOriginIsolated && model.backend.name === 'wasm' && (
+        <p className="status__note">Threads are off: this page is not cross-origin isolated (the server sends no COOP/COEP headers).</p>
+      )}
+      {(downloading || status === 'running' || (status === 'loading-model' && !downloading)) && (
+        <progress
+          className="status__progress"
+          aria-label={status === 'running' ? 'Photo progress' : 'Model download'}
+          max={downloading && loadProgress?.total ? loadProgress.total : undefined}
+          value={downloading && loadProgress?.total ? loadProgress.loaded : undefined}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * ToTensor + Normalize as torch computes them in float32, so the network input
+ * matches PyTorch bit for bit rather than "to about 1e-7".
+ */
+
+import type { RgbImage } from './types';
+
+const f32 = Math.fround;
+
+/**
+ * Per-channel lookup table: a pixel byte maps to exactly one float, so 3 x 256
+ * evaluations cover the whole image. Each step is rounded to float32 like torch:
+ * `x = float32(b) / 255` (ToTensor), then `(x - float32(mean)) / float32(std)`
+ * (Normalize's sub_/div_ with float32 mean/std tensors). A double op on float32
+ * inputs rounded once to float32 equals the float32 op for + - * /, so fround
+ * after each step reproduces IEEE float32 arithmetic.
+ */
+export function normalizeLut(mean: readonly [number, number, number], std: readonly [number, number, number]): Float32Array[] {
+  const luts: Float32Array[] = [];
+  for (let c = 0; c < 3; c++) {
+    const m = f32(mean[c]!);
+    const s = f32(std[c]!);
+    const lut = new Float32Array(256);
+    for (let b = 0; b < 256; b++) lut[b] = f32(f32(f32(b / 255) - m) / s);
+    luts.push(lut);
+  }
+  return luts;
+}
+
+/**
+ * Packed RGB bytes -> CHW float32 tensor data (length 3 * H * W), channel-major
+ * because the ONNX graph takes NCHW like the PyTorch model it was exported from.
+ */
+export function toNormalizedCHW(img: RgbImage, mean: [number, number, number], std: [number, number, number]): Float32Array {
+  const plane = img.width * img.height;
+  if (img.data.length !== plane * 3) throw new RangeError(`image data has ${img.data.length} bytes, expected ${plane * 3}`);
+  const [l0, l1, l2] = normalizeLut(mean, std) as [Float32Array, Float32Array, Float32Array];
+  const out = new Float32Array(plane * 3);
+  const d = img.data;
+  for (let i = 0, p = 0; i < plane; i++, p += 3) {
+    out[i] = l0[d[p]!]!;
+    out[plane + i] = l1[d[p + 1]!]!;
+    out[2 * plane + i] = l2[d[p + 2]!]!;
+  }
+  return out;
+}
+
+/** Packed RGB -> opaque RGBA, the layout `ImageData` wants for drawing the crop. */
+export function cropToRgba(img: RgbImage): Uint8ClampedArray {
+  const n = img.width * img.height;
+  const out = new Uint8ClampedArray(n * 4);
+  const d = img.data;
+  for (let i = 0, p = 0, o = 0; i < n; i++, p += 3, o += 4) {
+    out[o] = d[p]!;
+    out[o + 1] = d[p + 1]!;
+    out[o + 2] = d[p + 2]!;
+    out[o + 3] = 255;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+/**
+ * Decoded photo -> network input, equivalent to the model's torchvision eval
+ * transform: convert('RGB') -> Resize(resizeSize) -> CenterCrop(cropSize) ->
+ * ToTensor -> Normalize(mean, std). Only the crop window is resampled, which is
+ * exact (see resizeAndCropSource) and skips work on the discarded margins.
+ */
+
+import { centerCropBox, resizedSize } from './crop';
+import { toNormalizedCHW } from './normalize';
+import { isOpaque, resizeAndCropSource, rgbaToRgb, type PixelSource } from './resize';
+import type { RgbImage } from './types';
+
+export interface PreprocessSpec {
+  /** Shorter side after resizing (torchvision `Resize(int)`). */
+  resizeSize: number;
+  /** Side of the square centre crop. */
+  cropSize: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface PreprocessResult {
+  /** NCHW data for a [1, 3, cropSize, cropSize] float32 tensor. */
+  tensor: Float32Array;
+  /** The exact pixels the network sees, for display and receptive-field overlays. */
+  crop: RgbImage;
+  /** Size of the full resized image the crop was taken from. */
+  resized: { width: number; height: number };
+}
+
+/**
+ * @param rgba un-premultiplied RGBA as from `getImageData`; translucent pixels are
+ *   composited over white (see rgbaToRgb), opaque images are read in place.
+ */
+export function preprocess(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number, spec: PreprocessSpec): PreprocessResult {
+  if (rgba.length !== width * height * 4) {
+    throw new RangeError(`RGBA data has ${rgba.length} bytes, expected ${width * height * 4} for ${width}x${height}`);
+  }
+  const resized = resizedSize(width, height, spec.resizeSize);
+  const box = centerCropBox(resized.width, resized.height, spec.cropSize);
+  const src: PixelSource = isOpaque(rgba)
+    ? { width, height, data: rgba, channels: 4 }
+    : { ...rgbaToRgb(rgba, width, height), channels: 3 };
+  const crop = resizeAndCropSource(src, resized.width, resized.height, box);
+  const tensor = toNormalizedCHW(crop, spec.mean, spec.std);
+  return { tensor, crop, resized };
+}

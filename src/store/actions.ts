@@ -1,0 +1,216 @@
+/**
+ * The app's async work: load the model index and a model, run photos, recover a
+ * crashed worker. Every failure becomes a message in the store; the last good
+ * model and result stay usable.
+ */
+import { parseManifest, ManifestError } from '../model/manifest-validate';
+import { defaultTap, isMapTap } from '../model/taps';
+import type { Manifest } from '../model/manifest';
+import { softmax, topK } from '../render/predictions';
+import type { LayerTensor } from '../render/types';
+import { defaultChannelCount } from '../render/gridLayout';
+import { InferenceClient, InferenceError } from '../worker/client';
+import type { BackendChoice, RunResult } from '../worker/protocol';
+import { useAppStore } from './store';
+import type { Activations, ModelEntry } from './types';
+
+let client: InferenceClient | null = null;
+let latestRunId = 0;
+let modelLoadId = 0;
+
+function getClient(): InferenceClient {
+  if (!client) {
+    client = new InferenceClient();
+    client.onRestart = (reason) => void recoverFromCrash(reason);
+  }
+  return client;
+}
+
+/** For tests and the debugging hook: the live client. */
+export function inferenceClient(): InferenceClient {
+  return getClient();
+}
+
+function absoluteUrl(path: string, base: string = document.baseURI): string {
+  return new URL(path, base).href;
+}
+
+export function backendFromUrl(search: string): BackendChoice {
+  const b = new URLSearchParams(search).get('backend');
+  return b === 'wasm' || b === 'webgpu' ? b : 'auto';
+}
+
+async function fetchJson(url: string, what: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new Error(`Could not fetch the ${what} (${url}): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!response.ok) throw new Error(`Could not fetch the ${what}: ${url} answered ${response.status}`);
+  try {
+    return await response.json();
+  } catch {
+    throw new Error(`The ${what} at ${url} is not valid JSON.`);
+  }
+}
+
+const INDEX_URL = 'models/index.json';
+
+export async function initApp(search: string = location.search): Promise<void> {
+  const backendChoice = backendFromUrl(search);
+  useAppStore.setState({ backendChoice });
+  let entries: ModelEntry[];
+  let defaultId: string | undefined;
+  try {
+    const index = (await fetchJson(absoluteUrl(INDEX_URL), 'model index')) as { models?: ModelEntry[]; default?: string };
+    entries = Array.isArray(index.models) ? index.models : [];
+    defaultId = index.default;
+  } catch (e) {
+    useAppStore.setState({ status: 'error', modelError: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  useAppStore.setState({ models: entries });
+  const entry = entries.find((m) => m.id === defaultId) ?? entries[0];
+  if (!entry) {
+    useAppStore.setState({ status: 'error', modelError: 'The model index lists no models.' });
+    return;
+  }
+  await loadModel(absoluteUrl(entry.manifest, absoluteUrl(INDEX_URL)));
+}
+
+/** Loads the manifest at manifestUrl and its model; on failure the previous model stays. */
+export async function loadModel(manifestUrl: string): Promise<void> {
+  const loadId = ++modelLoadId;
+  const previous = useAppStore.getState();
+  useAppStore.setState({ status: 'loading-model', loadProgress: null, modelError: null });
+  const restore = () => useAppStore.setState({ status: previous.model ? 'ready' : 'error', loadProgress: null });
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(await fetchJson(manifestUrl, 'model manifest'));
+  } catch (e) {
+    const message = e instanceof ManifestError ? `This model's manifest is invalid: ${e.message}` : e instanceof Error ? e.message : String(e);
+    useAppStore.setState({ modelError: message });
+    restore();
+    return;
+  }
+  const modelUrl = absoluteUrl(manifest.file.name, manifestUrl);
+  try {
+    const loaded = await getClient().loadModel(modelUrl, manifest, useAppStore.getState().backendChoice, (p) => {
+      if (loadId === modelLoadId) useAppStore.setState({ loadProgress: p });
+    });
+    if (loadId !== modelLoadId) return;
+    const state = useAppStore.getState();
+    const keepTap = state.selectedTap && manifest.taps.some((t) => t.name === state.selectedTap && isMapTap(t));
+    useAppStore.setState({
+      status: 'ready',
+      loadProgress: null,
+      model: { manifest, manifestUrl, modelUrl, backend: loaded.backend, compileMs: loaded.compileMs },
+      selectedTap: keepTap ? state.selectedTap : defaultTap(manifest).name,
+      activations: state.model?.manifest.id === manifest.id ? state.activations : null,
+    });
+    const photo = useAppStore.getState().lastPhoto;
+    if (photo && !useAppStore.getState().activations) await runPhoto(photo.blob, photo.name);
+  } catch (e) {
+    if (loadId !== modelLoadId) return;
+    useAppStore.setState({ modelError: e instanceof Error ? e.message : String(e) });
+    restore();
+  }
+}
+
+function toActivations(runId: number, name: string, manifest: Manifest, result: RunResult, totalMs: number): Activations {
+  const tensors = new Map<string, LayerTensor>();
+  for (const out of result.taps) {
+    const tap = manifest.taps.find((t) => t.name === out.name);
+    tensors.set(out.name, { name: out.name, shape: tap ? tap.shape : out.dims.slice(1), data: out.data });
+  }
+  const logitsTap = manifest.taps.find((t) => t.kind === 'logits');
+  const logits = logitsTap ? tensors.get(logitsTap.name) : undefined;
+  return {
+    runId,
+    photoName: name,
+    tensors,
+    crop: result.crop,
+    source: result.source,
+    top5: logits ? topK(softmax(logits.data), manifest.labels, 5) : [],
+    decodeMs: result.decodeMs,
+    preprocessMs: result.preprocessMs,
+    inferenceMs: result.inferenceMs,
+    totalMs,
+  };
+}
+
+/** Runs one photo; a newer call supersedes this one, whose result is then dropped. */
+export async function runPhoto(blob: Blob, name: string, notice: string | null = null): Promise<void> {
+  const runId = ++latestRunId;
+  useAppStore.setState({ lastPhoto: { blob, name }, photoNotice: notice });
+  if (blob.size === 0) {
+    useAppStore.setState({ photoError: `"${name}" is empty (0 bytes): nothing to show.` });
+    return;
+  }
+  const state = useAppStore.getState();
+  if (!state.model) return; // runs once the model has loaded (loadModel picks up lastPhoto)
+  const started = performance.now();
+  useAppStore.setState({ status: 'running', runProgress: null });
+  try {
+    const result = await getClient().run(blob, (p) => {
+      if (runId === latestRunId) useAppStore.setState({ runProgress: p });
+    });
+    if (runId !== latestRunId) return;
+    const manifest = useAppStore.getState().model!.manifest;
+    const activations = toActivations(runId, name, manifest, result, performance.now() - started);
+    const model = useAppStore.getState().model;
+    useAppStore.setState({
+      status: 'ready',
+      runProgress: null,
+      activations,
+      photoError: null,
+      model: model ? { ...model, backend: result.backend } : model,
+    });
+    clampWindow();
+  } catch (e) {
+    if (e instanceof InferenceError && e.code === 'superseded') return;
+    if (runId !== latestRunId) return;
+    const reason = e instanceof Error ? e.message : String(e);
+    useAppStore.setState({
+      status: useAppStore.getState().model ? 'ready' : 'error',
+      runProgress: null,
+      photoError: `Could not process "${name}": ${reason}`,
+    });
+  }
+}
+
+/** Keeps the channel window inside the current layer after a layer or model change. */
+export function clampWindow(): void {
+  const s = useAppStore.getState();
+  const tap = s.model?.manifest.taps.find((t) => t.name === s.selectedTap);
+  if (!tap || tap.shape.length !== 3) return;
+  const total = tap.shape[0]!;
+  const first = Math.min(s.firstChannel, total - 1);
+  const count = Math.max(1, Math.min(s.channelCount, total - first));
+  if (first !== s.firstChannel || count !== s.channelCount) useAppStore.setState({ firstChannel: first, channelCount: count });
+}
+
+/** Chooses a layer and, when its size differs, resets the window to the tutorial's default. */
+export function selectLayer(name: string): void {
+  const s = useAppStore.getState();
+  const tap = s.model?.manifest.taps.find((t) => t.name === name);
+  if (!tap) return;
+  const total = tap.shape[0] ?? 1;
+  const current = s.model?.manifest.taps.find((t) => t.name === s.selectedTap);
+  if (!current || current.shape[0] !== total) {
+    useAppStore.setState({ selectedTap: name, firstChannel: 0, channelCount: defaultChannelCount(total) });
+  } else {
+    useAppStore.setState({ selectedTap: name });
+  }
+  clampWindow();
+}
+
+async function recoverFromCrash(reason: string): Promise<void> {
+  const s = useAppStore.getState();
+  useAppStore.setState({ photoError: `${reason} Reloading the model…` });
+  if (s.model) {
+    await loadModel(s.model.manifestUrl);
+    if (!useAppStore.getState().modelError) useAppStore.setState({ photoError: null });
+  }
+}

@@ -1,0 +1,38 @@
+import type { Manifest } from '../model/manifest';
+import type { LayerTensor } from '../render/types';
+import type { Prediction } from '../render/predictions';
+import type { BackendInfo, RgbaImage } from '../worker/protocol';
+
+export type AppStatus = 'idle' | 'loading-model' | 'ready' | 'running' | 'error';
+
+export interface ModelEntry {
+  id: string;
+  displayName: string;
+  /** Manifest URL relative to public/models/index.json. */
+  manifest: string;
+  trained: boolean;
+  bytes: number;
+}
+
+/** Everything one photo's run produced, ready for the views. */
+export interface Activations {
+  runId: number;
+  photoName: string;
+  tensors: Map<string, LayerTensor>;
+  crop: RgbaImage;
+  source: { width: number; height: number };
+  top5: Prediction[];
+  decodeMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  /** Photo dropped to result received, as the user felt it. */
+  totalMs: number;
+}
+
+export interface LoadedModelInfo {
+  manifest: Manifest;
+  manifestUrl: string;
+  modelUrl: string;
+  backend: BackendInfo;
+  compileMs: number;
+}

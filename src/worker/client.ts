@@ -1,0 +1,139 @@
+/**
+ * The page's side of the worker protocol: one promise per request, matched by id,
+ * with progress callbacks, a timeout, and a dead worker replaced rather than patched.
+ */
+import type { Manifest } from '../model/manifest';
+import type { BackendChoice, BackendInfo, ErrorCode, ProgressStage, RunResult, WorkerRequest, WorkerResponse } from './protocol';
+import { assertNever } from './protocol';
+
+export class InferenceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InferenceError';
+  }
+}
+
+export interface Progress {
+  stage: ProgressStage;
+  loaded: number;
+  total: number | null;
+}
+
+interface Pending {
+  resolve: (value: WorkerResponse) => void;
+  reject: (error: InferenceError) => void;
+  onProgress?: (p: Progress) => void;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+export function createInferenceWorker(): Worker {
+  return new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'convlens-inference' });
+}
+
+export class InferenceClient {
+  private worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Called after a crashed worker has been replaced; the owner reloads the model. */
+  onRestart: ((reason: string) => void) | null = null;
+
+  constructor(private readonly spawn: () => Worker = createInferenceWorker) {
+    this.worker = this.start();
+  }
+
+  private start(): Worker {
+    const worker = this.spawn();
+    worker.addEventListener('message', (e: MessageEvent<WorkerResponse>) => this.receive(e.data));
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      this.crash(`The inference worker stopped: ${e.message || 'unknown error'}`);
+    });
+    worker.addEventListener('messageerror', () => this.crash('The inference worker sent a message that could not be read.'));
+    return worker;
+  }
+
+  private crash(reason: string): void {
+    this.worker.terminate();
+    this.rejectAll('worker-crashed', reason);
+    this.worker = this.start();
+    this.onRestart?.(reason);
+  }
+
+  /** Kills the worker on purpose (tests use it to simulate a crash). */
+  restart(reason = 'The inference worker was restarted.'): void {
+    this.crash(reason);
+  }
+
+  private rejectAll(code: ErrorCode, message: string): void {
+    for (const [id, p] of this.pending) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(new InferenceError(code, message));
+      this.pending.delete(id);
+    }
+  }
+
+  private receive(message: WorkerResponse): void {
+    const p = this.pending.get(message.id);
+    if (!p) return; // answer to a request we already gave up on
+    switch (message.type) {
+      case 'progress':
+        p.onProgress?.({ stage: message.stage, loaded: message.loaded, total: message.total });
+        return;
+      case 'error':
+        this.settle(message.id);
+        p.reject(new InferenceError(message.code, message.message));
+        return;
+      case 'model-loaded':
+      case 'run-result':
+        this.settle(message.id);
+        p.resolve(message);
+        return;
+      default:
+        assertNever(message, 'worker response');
+    }
+  }
+
+  private settle(id: number): void {
+    const p = this.pending.get(id);
+    if (p?.timer) clearTimeout(p.timer);
+    this.pending.delete(id);
+  }
+
+  private request(body: WorkerRequestBody, onProgress?: (p: Progress) => void, timeoutMs?: number): Promise<WorkerResponse> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = timeoutMs
+        ? setTimeout(() => this.crash(`The inference worker did not answer within ${Math.round(timeoutMs / 1000)} s and was restarted.`), timeoutMs)
+        : null;
+      this.pending.set(id, { resolve, reject, onProgress, timer });
+      this.worker.postMessage({ ...body, id } as WorkerRequest);
+    });
+  }
+
+  async loadModel(
+    modelUrl: string,
+    manifest: Manifest,
+    backend: BackendChoice,
+    onProgress?: (p: Progress) => void,
+  ): Promise<{ backend: BackendInfo; compileMs: number }> {
+    const reply = await this.request({ type: 'load-model', modelUrl, manifest, backend }, onProgress);
+    if (reply.type !== 'model-loaded') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return { backend: reply.backend, compileMs: reply.compileMs };
+  }
+
+  async run(image: Blob, onProgress?: (p: Progress) => void, timeoutMs = 180_000): Promise<RunResult> {
+    const reply = await this.request({ type: 'run', image }, onProgress, timeoutMs);
+    if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.result;
+  }
+
+  dispose(): void {
+    this.rejectAll('worker-crashed', 'The inference worker was closed.');
+    this.worker.terminate();
+  }
+}

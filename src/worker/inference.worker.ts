@@ -1,0 +1,363 @@
+/// <reference lib="webworker" />
+/**
+ * The inference worker: downloads the model, creates the onnxruntime-web session
+ * (WebGPU when it really works, WASM otherwise), decodes and preprocesses photos
+ * and runs them, fetching every tap in one run. The page never blocks on any of it.
+ */
+import type * as OrtModule from 'onnxruntime-web';
+import type { Manifest } from '../model/manifest';
+import { preprocess } from '../image/preprocess';
+import { cropToRgba } from '../image/normalize';
+import {
+  assertNever,
+  transferablesOf,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendName,
+  type ErrorCode,
+  type RunResult,
+  type TapOutput,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './protocol';
+
+type Ort = typeof OrtModule;
+type Session = OrtModule.InferenceSession;
+
+declare const self: DedicatedWorkerGlobalScope;
+
+class WorkerError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface LoadedModel {
+  manifest: Manifest;
+  bytes: Uint8Array;
+  session: Session;
+  ort: Ort;
+  backend: BackendInfo;
+}
+
+let model: LoadedModel | null = null;
+const queue: WorkerRequest[] = [];
+let busy = false;
+
+function post(message: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function wasmThreads(): number {
+  // Threads need SharedArrayBuffer, which needs cross-origin isolation.
+  if (!self.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+}
+
+// Two separate builds: the WASM-only one is half the download of the WebGPU one.
+async function importOrt(kind: BackendName): Promise<Ort> {
+  const ort: Ort = kind === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
+  ort.env.wasm.numThreads = wasmThreads();
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
+async function gpuAdapter(): Promise<{ adapter: GPUAdapter | null; reason: string | null }> {
+  if (!('gpu' in navigator) || !navigator.gpu) return { adapter: null, reason: 'this browser has no WebGPU' };
+  try {
+    const adapter = await navigator.gpu.requestAdapter();
+    return adapter ? { adapter, reason: null } : { adapter: null, reason: 'no WebGPU adapter is available' };
+  } catch (e) {
+    return { adapter: null, reason: `WebGPU adapter request failed: ${errorText(e)}` };
+  }
+}
+
+function adapterLabel(adapter: GPUAdapter): string {
+  const info = adapter.info;
+  return [info.vendor, info.architecture, info.description].filter((s) => s).join(' ') || 'unknown GPU';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function download(id: number, url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new WorkerError('model-download', `Could not download the model from ${url}: ${errorText(e)}`);
+  }
+  if (!response.ok) throw new WorkerError('model-download', `Could not download the model: ${url} answered ${response.status} ${response.statusText}`);
+  const header = response.headers.get('content-length');
+  const total = header && !response.headers.get('content-encoding') ? Number(header) : null;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  let lastPost = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    const now = performance.now();
+    if (now - lastPost > 50) {
+      post({ type: 'progress', id, stage: 'download', loaded, total });
+      lastPost = now;
+    }
+  }
+  post({ type: 'progress', id, stage: 'download', loaded, total: total ?? loaded });
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
+  return bytes;
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function createSession(ort: Ort, bytes: Uint8Array, backend: BackendName): Promise<Session> {
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: [backend],
+    graphOptimizationLevel: 'all',
+  });
+}
+
+function checkOutputs(session: Session, manifest: Manifest): void {
+  const outputs = new Set(session.outputNames);
+  const missing = manifest.taps.filter((t) => !outputs.has(t.name)).map((t) => t.name);
+  if (missing.length > 0) {
+    throw new WorkerError(
+      'model-invalid',
+      `The manifest does not match the model: ${missing.length} tap(s) are not outputs of model.onnx (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}).`,
+    );
+  }
+  if (!session.inputNames.includes(manifest.input.name)) {
+    throw new WorkerError('model-invalid', `The manifest's input "${manifest.input.name}" is not an input of model.onnx (it has ${session.inputNames.join(', ')}).`);
+  }
+}
+
+async function loadModel(id: number, modelUrl: string, manifest: Manifest, choice: BackendChoice): Promise<void> {
+  const bytes = await download(id, modelUrl);
+  const digest = await sha256Hex(bytes);
+  if (digest !== manifest.file.sha256) {
+    throw new WorkerError('model-invalid', `model.onnx does not match its manifest: sha256 is ${digest.slice(0, 12)}…, the manifest says ${manifest.file.sha256.slice(0, 12)}…. The file may be truncated or from another export.`);
+  }
+  post({ type: 'progress', id, stage: 'compile', loaded: 0, total: null });
+  const started = performance.now();
+  let fallbackReason: string | null = null;
+  let adapterName: string | null = null;
+  let session: Session | null = null;
+  let ort: Ort | null = null;
+  let name: BackendName = 'wasm';
+
+  if (choice !== 'wasm') {
+    const { adapter, reason } = await gpuAdapter();
+    if (adapter) {
+      try {
+        ort = await importOrt('webgpu');
+        session = await createSession(ort, bytes, 'webgpu');
+        name = 'webgpu';
+        adapterName = adapterLabel(adapter);
+      } catch (e) {
+        fallbackReason = `WebGPU session failed (${errorText(e)}), using WASM`;
+      }
+    } else if (choice === 'webgpu') {
+      // Only worth a word when WebGPU was asked for; 'auto' on a browser without it is normal.
+      fallbackReason = `${reason}, using WASM`;
+    }
+  }
+  if (!session) {
+    ort = await importOrt('wasm');
+    try {
+      session = await createSession(ort, bytes, 'wasm');
+    } catch (e) {
+      throw new WorkerError('session', `onnxruntime could not open this model: ${errorText(e)}`);
+    }
+  }
+  checkOutputs(session, manifest);
+  const previous = model;
+  model = {
+    manifest,
+    bytes,
+    session,
+    ort: ort!,
+    backend: {
+      name,
+      threads: name === 'wasm' ? wasmThreads() : 0,
+      crossOriginIsolated: self.crossOriginIsolated,
+      fallbackReason,
+      adapter: adapterName,
+    },
+  };
+  if (previous && previous.session !== session) await previous.session.release().catch(() => undefined);
+  post({ type: 'model-loaded', id, backend: model.backend, compileMs: performance.now() - started });
+}
+
+async function decode(image: Blob): Promise<{ rgba: Uint8ClampedArray; width: number; height: number }> {
+  let bitmap: ImageBitmap;
+  try {
+    // Raw decoded values, as PIL sees them: no colour management, no premultiplication.
+    bitmap = await createImageBitmap(image, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  } catch {
+    throw new WorkerError('decode', 'This file could not be decoded as an image by this browser.');
+  }
+  try {
+    const { width, height } = bitmap;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new WorkerError('decode', 'No 2D canvas is available to read the image pixels.');
+    ctx.drawImage(bitmap, 0, 0);
+    return { rgba: ctx.getImageData(0, 0, width, height).data, width, height };
+  } finally {
+    bitmap.close();
+  }
+}
+
+function ownedCopy(data: Float32Array): Float32Array {
+  // A transferred buffer must belong to this array alone and must not be WASM memory.
+  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
+  return whole && !shared ? data : data.slice();
+}
+
+async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutput[]> {
+  const { ort, session, manifest } = m;
+  const input = new ort.Tensor('float32', tensor, manifest.input.shape);
+  const results = await session.run({ [manifest.input.name]: input });
+  const taps: TapOutput[] = [];
+  for (const tap of manifest.taps) {
+    const out = results[tap.name];
+    if (!out) throw new WorkerError('inference', `The model returned no output "${tap.name}".`);
+    if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
+    taps.push({ name: tap.name, dims: [...out.dims], data: ownedCopy(out.data as Float32Array) });
+  }
+  for (const out of Object.values(results)) out.dispose();
+  input.dispose();
+  return taps;
+}
+
+function saneOutputs(taps: TapOutput[]): boolean {
+  // A broken GPU path has been seen to return all-zero logits without any error.
+  const logits = taps[taps.length - 1];
+  if (!logits) return false;
+  let anyNonZero = false;
+  for (const v of logits.data) {
+    if (!Number.isFinite(v)) return false;
+    if (v !== 0) anyNonZero = true;
+  }
+  return anyNonZero;
+}
+
+async function fallBackToWasm(m: LoadedModel, reason: string): Promise<LoadedModel> {
+  const ort = await importOrt('wasm');
+  const session = await createSession(ort, m.bytes, 'wasm');
+  await m.session.release().catch(() => undefined);
+  model = {
+    ...m,
+    ort,
+    session,
+    backend: { name: 'wasm', threads: wasmThreads(), crossOriginIsolated: self.crossOriginIsolated, fallbackReason: reason, adapter: null },
+  };
+  return model;
+}
+
+async function run(id: number, image: Blob): Promise<void> {
+  let m = model;
+  if (!m) throw new WorkerError('no-model', 'No model is loaded yet.');
+  post({ type: 'progress', id, stage: 'decode', loaded: 0, total: null });
+  const t0 = performance.now();
+  const decoded = await decode(image);
+  const t1 = performance.now();
+  const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
+  const t2 = performance.now();
+  post({ type: 'progress', id, stage: 'inference', loaded: 0, total: null });
+  let taps: TapOutput[];
+  try {
+    taps = await runSession(m, pre.tensor);
+    if (m.backend.name === 'webgpu' && !saneOutputs(taps)) throw new Error('WebGPU returned invalid (zero or non-finite) logits');
+  } catch (e) {
+    if (m.backend.name !== 'webgpu') throw e instanceof WorkerError ? e : new WorkerError('inference', `Inference failed: ${errorText(e)}`);
+    m = await fallBackToWasm(m, `WebGPU run failed (${errorText(e)}), using WASM`);
+    taps = await runSession(m, pre.tensor);
+  }
+  const t3 = performance.now();
+  const result: RunResult = {
+    taps,
+    crop: { width: pre.crop.width, height: pre.crop.height, data: cropToRgba(pre.crop) },
+    source: { width: decoded.width, height: decoded.height },
+    decodeMs: t1 - t0,
+    preprocessMs: t2 - t1,
+    inferenceMs: t3 - t2,
+    backend: m.backend,
+  };
+  post({ type: 'run-result', id, result }, transferablesOf(result));
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  switch (request.type) {
+    case 'load-model':
+      return loadModel(request.id, request.modelUrl, request.manifest, request.backend);
+    case 'run':
+      return run(request.id, request.image);
+    default:
+      return assertNever(request, 'worker request');
+  }
+}
+
+async function pump(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      try {
+        await handle(next);
+      } catch (e) {
+        const code = e instanceof WorkerError ? e.code : 'internal';
+        post({ type: 'error', id: next.id, code, message: errorText(e) });
+      }
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+function enqueue(request: WorkerRequest): void {
+  if (request.type === 'run') {
+    // Only the newest photo matters: runs still waiting are answered as superseded, not run.
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const waiting = queue[i]!;
+      if (waiting.type === 'run') {
+        queue.splice(i, 1);
+        post({ type: 'error', id: waiting.id, code: 'superseded', message: 'A newer photo replaced this one.' });
+      }
+    }
+  }
+  queue.push(request);
+  void pump();
+}
+
+// onnxruntime's WASM threads start workers from this same script; they must not
+// take our message handler.
+if (!self.name.startsWith('em-pthread')) {
+  self.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const request = event.data as { id?: unknown; type?: unknown } | null;
+    if (typeof request !== 'object' || request === null || typeof request.id !== 'number') {
+      throw new Error(`Malformed worker request: ${JSON.stringify(request)}`);
+    }
+    if (request.type !== 'load-model' && request.type !== 'run') {
+      post({ type: 'error', id: request.id, code: 'internal', message: `Unknown worker request type "${String(request.type)}"` });
+      return;
+    }
+    enqueue(request as WorkerRequest);
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The one message protocol between the page and the inference worker.
+ * Both sides import these types; every reply carries the id of the request it answers,
+ * so overlapping requests can never be confused.
+ */
+import type { Manifest } from '../model/manifest';
+
+export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
+export type BackendName = 'wasm' | 'webgpu';
+
+export interface BackendInfo {
+  /** What really runs the session now (onnxruntime has no API for this: we track it ourselves). */
+  name: BackendName;
+  /** WASM threads in use (1 when not cross-origin isolated). */
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** Why we are not on the backend asked for, if we are not (e.g. WebGPU failed). */
+  fallbackReason: string | null;
+  /** GPU adapter description when on WebGPU. */
+  adapter: string | null;
+}
+
+/** One graph output as it left onnxruntime (dims include the batch dimension). */
+export interface TapOutput {
+  name: string;
+  dims: number[];
+  data: Float32Array;
+}
+
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export interface RunResult {
+  taps: TapOutput[];
+  /** The exact cropSize x cropSize pixels the model saw, RGBA. */
+  crop: RgbaImage;
+  source: { width: number; height: number };
+  decodeMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  backend: BackendInfo;
+}
+
+export type ProgressStage = 'download' | 'compile' | 'decode' | 'inference';
+
+export type WorkerRequest =
+  | { type: 'load-model'; id: number; modelUrl: string; manifest: Manifest; backend: BackendChoice }
+  | { type: 'run'; id: number; image: Blob };
+
+export type ErrorCode =
+  | 'model-download'
+  | 'model-invalid'
+  | 'session'
+  | 'no-model'
+  | 'decode'
+  | 'inference'
+  | 'superseded'
+  | 'worker-crashed'
+  | 'internal';
+
+export type WorkerResponse =
+  | { type: 'progress'; id: number; stage: ProgressStage; loaded: number; total: number | null }
+  | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number }
+  | { type: 'run-result'; id: number; result: RunResult }
+  | { type: 'error'; id: number; code: ErrorCode; message: string };
+
+/** Buffers that must travel in the transfer list of a run result (never copied). */
+export function transferablesOf(result: RunResult): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = result.taps.map((t) => t.data.buffer as ArrayBuffer);
+  buffers.push(result.crop.data.buffer as ArrayBuffer);
+  return uniqueBuffers(buffers);
+}
+
+function uniqueBuffers(buffers: ArrayBuffer[]): ArrayBuffer[] {
+  // onnxruntime may hand back views that share one buffer; a transfer list must not repeat one.
+  return [...new Set(buffers)];
+}
+
+export function assertNever(value: never, what: string): never {
+  throw new Error(`Unknown ${what}: ${JSON.stringify(value)}`);
+}
