@@ -9,7 +9,7 @@ function ramp(n: number): Float32Array {
 }
 
 function goldenOf(a: Float32Array, indices: number[]): GoldenTensor {
-  return { shape: [a.length], ...tensorStats(a), samples: { indices, values: indices.map((i) => a[i]) } };
+  return { shape: [a.length], ...tensorStats(a), samples: { indices, values: indices.map((i) => a[i]!) } };
 }
 
 describe('compareTensors', () => {
@@ -23,7 +23,7 @@ describe('compareTensors', () => {
   it('fails when one element is off by 1e-2 of the tap range', () => {
     const b = ramp(1000);
     const a = b.slice();
-    a[417] += 1e-2 * 3.5;
+    a[417] = a[417]! + 1e-2 * 3.5;
     const r = compareTensors('t', a, b, 1e-4);
     expect(r.ok).toBe(false);
     expect(r.worstIndex).toBe(417);
@@ -53,7 +53,7 @@ describe('compareToGolden', () => {
 
   it('fails when a sampled element is perturbed', () => {
     const a = b.slice();
-    a[250] += 1e-2 * 3.5;
+    a[250] = a[250]! + 1e-2 * 3.5;
     const r = compareToGolden('t', a, g, 1e-4);
     expect(r.ok).toBe(false);
     expect(r.reason).toMatch(/sample 250/);
@@ -61,7 +61,7 @@ describe('compareToGolden', () => {
 
   it('fails when an unsampled element shifts the statistics', () => {
     const a = b.slice();
-    a[123] += 1; // not sampled, but moves max/mean/std
+    a[123] = a[123]! + 1; // not sampled, but moves max/mean/std
     expect(compareToGolden('t', a, g, 1e-4).ok).toBe(false);
   });
 

@@ -35,8 +35,8 @@ export function compareTensors(
   let maxAbsExpected = 0;
   let worstIndex = -1;
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const b = expected[i];
+    const a = actual[i]!;
+    const b = expected[i]!;
     const d = Math.abs(a - b);
     if (!Number.isFinite(a) || !Number.isFinite(b) || Number.isNaN(d)) {
       return { name, ok: false, relError: Infinity, maxAbsDiff: Infinity, maxAbsExpected: NaN, worstIndex: i, reason: `non-finite value at ${i}` };
@@ -76,7 +76,7 @@ export function tensorStats(data: ArrayLike<number>): Stats {
   let max = -Infinity;
   let sum = 0;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+    const v = data[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
@@ -84,7 +84,7 @@ export function tensorStats(data: ArrayLike<number>): Stats {
   const mean = sum / data.length;
   let sq = 0;
   for (let i = 0; i < data.length; i++) {
-    const d = data[i] - mean;
+    const d = data[i]! - mean;
     sq += d * d;
   }
   return { min, max, mean, std: Math.sqrt(sq / data.length) };
@@ -116,14 +116,15 @@ export function compareToGolden(name: string, data: ArrayLike<number>, golden: G
   }
   const { indices, values } = golden.samples;
   for (let j = 0; j < indices.length; j++) {
-    const d = Math.abs(data[indices[j]] - values[j]);
+    const index = indices[j]!;
+    const d = Math.abs((data[index] ?? NaN) - values[j]!);
     if (!Number.isFinite(d)) {
-      return { name, ok: false, relError: Infinity, maxAbsDiff: Infinity, maxAbsExpected: scale, worstIndex: indices[j], reason: `sample ${indices[j]} is not finite` };
+      return { name, ok: false, relError: Infinity, maxAbsDiff: Infinity, maxAbsExpected: scale, worstIndex: index, reason: `sample ${index} is not finite` };
     }
     if (d > maxAbsDiff) {
       maxAbsDiff = d;
-      worstIndex = indices[j];
-      what = `sample ${indices[j]}`;
+      worstIndex = index;
+      what = `sample ${index}`;
     }
   }
   const relError = maxAbsDiff / scale;

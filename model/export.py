@@ -51,7 +51,7 @@ DEFAULT_PHOTO = os.path.join(REPO_ROOT, "public", "samples", "coffee.png")
 DEFAULT_INDEX = os.path.join(REPO_ROOT, "public", "models", "index.json")
 DOWNLOAD_TIMEOUT_S = 10.0
 PARITY_RTOL = 1e-4  # max|a-b| / max(max|b|, 1e-6) per tap (float32 weights)
-PARITY_RTOL_FP16 = 2e-2  # same measure, for --fp16-weights exports
+PARITY_RTOL_FP16 = 5e-3  # same measure, for --fp16-weights exports
 FP16_MIN_ELEMENTS = 16  # float initialisers smaller than this (scalar constants) stay float32
 
 
@@ -63,27 +63,31 @@ class ExportError(Exception):
 # Command line
 # --------------------------------------------------------------------------
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="export.py",
         description=(
-            "Export a torchvision ConvNeXt to ONNX with every intermediate activation as a named graph output, "
-            "and write manifest.json beside it (schema: src/model/manifest.ts, model/README.md)."
+            "Export a torchvision ConvNeXt to ONNX with every intermediate activation (\"tap\")\n"
+            "as a named graph output, write manifest.json beside it (schema: src/model/manifest.ts,\n"
+            "model/README.md), PyTorch reference tensors and, for the default model, the golden JSON."
         ),
         epilog=(
-            "Default committed model: python3 model/export.py --labels model/labels/food101.txt "
-            "--out public/models/convnext-atto-untrained --update-index"
+            "The committed default model:\n"
+            "  python3 model/export.py --labels model/labels/food101.txt \\\n"
+            "      --out public/models/convnext-atto-untrained --update-index\n"
+            "Exit status: 0 ok, 1 verification failed, 2 usage or input error."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--arch", choices=sorted(cm.ARCHS), default="convnext_atto", type=str,
                    help="architecture; convnext_atto (dims 40/80/160/320, depths 2/2/6/2) is built from "
-                        "torchvision's ConvNeXt class, the others are torchvision's builders")
+                        "torchvision's ConvNeXt class, the others are torchvision's builders (default: %(default)s)")
     p.add_argument("--weights", choices=["none", "imagenet"], default="none", type=str,
                    help="'none': seeded init (see --seed); 'imagenet': torchvision's IMAGENET1K_V1 weights "
-                        "(download; not available for convnext_atto). Ignored when --checkpoint is given")
+                        "(download; not available for convnext_atto). Ignored when --checkpoint is given "
+                        "(default: %(default)s)")
     p.add_argument("--seed", type=int, default=0,
-                   help="torch.manual_seed for --weights none; the same seed gives a byte-identical model.onnx")
+                   help="torch.manual_seed for --weights none; the same seed gives a byte-identical model.onnx (default: %(default)s)")
     p.add_argument("--checkpoint", type=str, default=None, metavar="FILE",
                    help="load a state_dict (optionally wrapped under 'state_dict' or 'model') instead, e.g. "
                         "ConvNeXt fine-tuned on Food-101; head size is read from classifier.2.weight")
@@ -103,7 +107,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--name", type=str, default=None,
                    help="display name (default e.g. 'ConvNeXt-Atto · untrained (seed 0)')")
     p.add_argument("--photo", type=str, default=DEFAULT_PHOTO, metavar="FILE",
-                   help="photo run through PyTorch for the reference tensors and the golden JSON")
+                   help="photo run through PyTorch for the reference tensors and the golden JSON "
+                        "(default: public/samples/coffee.png)")
     p.add_argument("--reference-dir", type=str, default=None, metavar="DIR",
                    help="where to write input.bin, <tap>.bin (raw float32) and index.json "
                         "(default: model/.reference/<id>)")
@@ -117,8 +122,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--update-index", action="store_true",
                    help="add or replace this model's entry in the models index (--index)")
     p.add_argument("--index", type=str, default=DEFAULT_INDEX, metavar="FILE",
-                   help="models index file updated by --update-index")
-    p.add_argument("--opset", type=int, default=OPSET, help="ONNX opset version")
+                   help="models index file updated by --update-index (default: public/models/index.json)")
+    p.add_argument("--opset", type=int, default=OPSET, help="ONNX opset version (default: %(default)s; 17 is what the app and tests use)")
+    return p
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    p = build_parser()
     args = p.parse_args(argv)
     if args.seed < 0:
         p.error("--seed must be >= 0")
@@ -212,6 +222,34 @@ def load_checkpoint(path: str) -> Dict[str, torch.Tensor]:
     return obj
 
 
+def _resolve_with_timeout(url: str, timeout: float) -> None:
+    """DNS lookups ignore the socket timeout; do one in a daemon thread so an
+    offline machine fails fast instead of hanging. Skipped if the file is cached."""
+    import threading
+    import urllib.error
+    import urllib.parse
+
+    hub_dir = os.path.join(torch.hub.get_dir(), "checkpoints")
+    if os.path.isfile(os.path.join(hub_dir, os.path.basename(urllib.parse.urlparse(url).path))):
+        return
+    host = urllib.parse.urlparse(url).hostname or ""
+    result: Dict[str, object] = {}
+
+    def lookup() -> None:
+        try:
+            result["ok"] = socket.getaddrinfo(host, 443)
+        except OSError as e:
+            result["err"] = e
+
+    t = threading.Thread(target=lookup, daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise urllib.error.URLError(f"DNS lookup of {host} timed out after {timeout:.0f}s")
+    if "err" in result:
+        raise urllib.error.URLError(result["err"])
+
+
 def download_imagenet_state_dict(arch: str) -> Dict[str, torch.Tensor]:
     import urllib.error
 
@@ -222,6 +260,7 @@ def download_imagenet_state_dict(arch: str) -> Dict[str, torch.Tensor]:
     old = socket.getdefaulttimeout()
     socket.setdefaulttimeout(DOWNLOAD_TIMEOUT_S)
     try:
+        _resolve_with_timeout(weights.url, DOWNLOAD_TIMEOUT_S)
         return weights.get_state_dict(progress=False)
     except (urllib.error.URLError, OSError, socket.timeout) as e:
         raise ExportError(

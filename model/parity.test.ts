@@ -9,7 +9,7 @@
  *
  * Measure (model/compare.ts): relError = max|onnx - torch| / max(max|torch|, 1e-6) per tap.
  *   float32 weights: relError <= 1e-4 for EVERY tap.
- *   --fp16-weights:  relError <= 2e-2 for every tap (weights rounded to float16, compute float32).
+ *   --fp16-weights:  relError <= 5e-3 for every tap (weights rounded to float16, compute float32).
  * The committed public/models/convnext-atto-untrained/model.onnx is checked against
  * model/golden/convnext-atto-untrained.json (stats + samples, same measure, scale = max(|min|,|max|)).
  */
@@ -28,7 +28,7 @@ const EXPORT_TIMEOUT_MS = 240_000;
 const HOOK_TIMEOUT_MS = 3 * EXPORT_TIMEOUT_MS + 60_000;
 const TEST_TIMEOUT_MS = 120_000;
 const FP32_TOLERANCE = 1e-4;
-const FP16_TOLERANCE = 2e-2;
+const FP16_TOLERANCE = 5e-3;
 const DEFAULT_ID = 'convnext-atto-untrained';
 const FOOD101 = 'model/labels/food101.txt';
 
@@ -77,6 +77,12 @@ const readJson = <T>(p: string): T => JSON.parse(fs.readFileSync(abs(p), 'utf8')
 const sha256 = (p: string) => createHash('sha256').update(fs.readFileSync(abs(p))).digest('hex');
 const mtime = (p: string) => fs.statSync(abs(p)).mtimeMs;
 
+/** A value that must be present (Record/array look-ups under noUncheckedIndexedAccess). */
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`missing ${what}`);
+  return value;
+}
+
 function readF32(p: string): Float32Array {
   const buf = fs.readFileSync(abs(p));
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
@@ -84,13 +90,16 @@ function readF32(p: string): Float32Array {
 
 /** Export unless model.onnx, manifest and reference exist, agree, and are newer than the exporter. */
 function ensureExport(c: ExportConfig): void {
-  const files = [`model/.cache/${c.id}/model.onnx`, `model/.cache/${c.id}/manifest.json`, `model/.reference/${c.id}/index.json`];
+  const onnxFile = `model/.cache/${c.id}/model.onnx`;
+  const manifestFile = `model/.cache/${c.id}/manifest.json`;
+  const indexFile = `model/.reference/${c.id}/index.json`;
+  const files = [onnxFile, manifestFile, indexFile];
   let fresh = files.every((f) => fs.existsSync(abs(f)));
   if (fresh) {
-    const manifest = readJson<Manifest>(files[1]);
-    const index = readJson<RefIndex>(files[2]);
+    const manifest = readJson<Manifest>(manifestFile);
+    const index = readJson<RefIndex>(indexFile);
     const exporterTime = Math.max(mtime('model/export.py'), mtime('model/convlens_model.py'));
-    fresh = index.modelSha256 === manifest.file.sha256 && sha256(files[0]) === manifest.file.sha256 && files.every((f) => mtime(f) >= exporterTime);
+    fresh = index.modelSha256 === manifest.file.sha256 && sha256(onnxFile) === manifest.file.sha256 && files.every((f) => mtime(f) >= exporterTime);
   }
   if (!fresh) {
     execFileSync(PYTHON, ['model/export.py', ...c.args], { cwd: ROOT, timeout: EXPORT_TIMEOUT_MS, stdio: 'pipe', maxBuffer: 64 << 20 });
@@ -121,9 +130,10 @@ describe.each(CONFIGS)('ONNX vs PyTorch parity: $id', (c) => {
     expect([...session.outputNames]).toEqual(manifest.taps.map((t) => t.name));
 
     const results = manifest.taps.map((t) => {
-      const out = outputs[t.name];
+      const out = must(outputs[t.name], `output ${t.name}`);
       expect(out.dims).toEqual([1, ...t.shape]);
-      return compareTensors(t.name, out.data as Float32Array, readF32(`model/.reference/${c.id}/${index.taps[t.name].file}`), c.tolerance);
+      const refFile = must(index.taps[t.name], `reference ${t.name}`).file;
+      return compareTensors(t.name, out.data as Float32Array, readF32(`model/.reference/${c.id}/${refFile}`), c.tolerance);
     });
     const worst = results.reduce((a, b) => (b.relError > a.relError ? b : a));
     console.info(`[parity] ${c.id}: ${results.length} taps, worst relError ${worst.relError.toExponential(2)} at ${worst.name} (tolerance ${c.tolerance})`);
@@ -136,11 +146,12 @@ describe('parity check can fail', () => {
   it('a 1e-2 relative perturbation of one element fails the float32 check', () => {
     const index = readJson<RefIndex>(`model/.reference/${DEFAULT_ID}/index.json`);
     for (const name of ['features.0.0', 'features.5.3.block.4', 'logits']) {
-      const ref = readF32(`model/.reference/${DEFAULT_ID}/${index.taps[name].file}`);
+      const ref = readF32(`model/.reference/${DEFAULT_ID}/${must(index.taps[name], name).file}`);
       expect(compareTensors(name, ref, ref, FP32_TOLERANCE).ok).toBe(true);
       const perturbed = ref.slice();
       const maxAbs = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      perturbed[Math.floor(ref.length / 2)] += 1e-2 * maxAbs;
+      const mid = Math.floor(ref.length / 2);
+      perturbed[mid] = perturbed[mid]! + 1e-2 * maxAbs;
       const r = compareTensors(name, perturbed, ref, FP32_TOLERANCE);
       expect(r.ok).toBe(false);
       expect(r.worstIndex).toBe(Math.floor(ref.length / 2));
@@ -152,10 +163,12 @@ describe('parity check can fail', () => {
     const golden = readJson<Golden>(`model/golden/${DEFAULT_ID}.json`);
     const index = readJson<RefIndex>(`model/.reference/${DEFAULT_ID}/index.json`);
     const name = 'features.3.1';
-    const ref = readF32(`model/.reference/${DEFAULT_ID}/${index.taps[name].file}`);
-    const g = golden.taps[name];
+    const ref = readF32(`model/.reference/${DEFAULT_ID}/${must(index.taps[name], name).file}`);
+    const g = must(golden.taps[name], `golden ${name}`);
+    expect(compareToGolden(name, ref, g, golden.tolerance.relative).ok).toBe(true);
     const perturbed = ref.slice();
-    perturbed[g.samples.indices[3]] += 1e-2 * Math.max(Math.abs(g.min), Math.abs(g.max));
+    const k = g.samples.indices[3]!;
+    perturbed[k] = perturbed[k]! + 1e-2 * Math.max(Math.abs(g.min), Math.abs(g.max));
     expect(compareToGolden(name, perturbed, g, golden.tolerance.relative).ok).toBe(false);
   });
 });
@@ -194,14 +207,16 @@ describe(`committed public/models/${DEFAULT_ID}`, () => {
     expect(Object.keys(golden.taps)).toEqual(manifest.taps.map((t) => t.name));
 
     const results = manifest.taps.map((t) => {
-      expect(outputs[t.name].dims).toEqual([1, ...t.shape]);
-      expect(golden.taps[t.name].shape).toEqual(t.shape);
-      return compareToGolden(t.name, outputs[t.name].data as Float32Array, golden.taps[t.name], golden.tolerance.relative);
+      const out = must(outputs[t.name], `output ${t.name}`);
+      const g = must(golden.taps[t.name], `golden ${t.name}`);
+      expect(out.dims).toEqual([1, ...t.shape]);
+      expect(g.shape).toEqual(t.shape);
+      return compareToGolden(t.name, out.data as Float32Array, g, golden.tolerance.relative);
     });
     expect(failures(results)).toEqual([]);
 
-    const logits = outputs.logits.data as Float32Array;
-    const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]).slice(0, 5);
+    const logits = must(outputs.logits, 'logits').data as Float32Array;
+    const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!).slice(0, 5);
     expect(order).toEqual(golden.top5.map((t) => t.index));
     expect(golden.top5.map((t) => t.label)).toEqual(order.map((i) => manifest.labels[i]));
   }, TEST_TIMEOUT_MS);

@@ -11,6 +11,7 @@ import {
   selectCurrentTap,
   selectCurrentTensor,
   selectFirstChannel,
+  selectActivations,
   selectManifest,
   selectNormalisation,
   selectStatus,
@@ -28,6 +29,7 @@ export function ChannelGrid() {
   const tileSize = useAppStore(selectTileSize);
   const colormap = useAppStore(selectColormap);
   const normalisation = useAppStore(selectNormalisation);
+  const activations = useAppStore(selectActivations);
   const canvases = useRef<(HTMLCanvasElement | null)[]>([]);
 
   const tensor = useMemo(() => (raw ? asMap(raw) : null), [raw]);
@@ -66,6 +68,8 @@ export function ChannelGrid() {
       className="channel-grid"
       data-testid="channel-grid"
       data-tap={tap.name}
+      data-photo={activations?.photoName}
+      data-run={activations?.runId}
       data-first={win.first}
       data-count={win.count}
       style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${tileSize}px, 1fr))` }}

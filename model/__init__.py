@@ -1,0 +1,1 @@
+"""ConvLens model export pipeline (see model/README.md)."""

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { InferenceClient, InferenceError } from './client';
+import { transferablesOf, type RunResult, type WorkerRequest, type WorkerResponse } from './protocol';
+
+/** A stand-in Worker that records requests and lets the test answer them. */
+class FakeWorker extends EventTarget {
+  sent: WorkerRequest[] = [];
+  terminated = false;
+  postMessage(message: WorkerRequest): void {
+    this.sent.push(message);
+  }
+  reply(message: WorkerResponse): void {
+    this.dispatchEvent(new MessageEvent('message', { data: message }));
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+function setup() {
+  const workers: FakeWorker[] = [];
+  const client = new InferenceClient(() => {
+    const w = new FakeWorker();
+    workers.push(w);
+    return w as unknown as Worker;
+  });
+  return { client, workers };
+}
+
+const result = (): RunResult => ({
+  taps: [{ name: 'logits', dims: [1, 3], data: new Float32Array([1, 2, 3]) }],
+  crop: { width: 1, height: 1, data: new Uint8ClampedArray(4) },
+  source: { width: 1, height: 1 },
+  decodeMs: 1,
+  preprocessMs: 1,
+  inferenceMs: 1,
+  backend: { name: 'wasm', threads: 2, crossOriginIsolated: true, fallbackReason: null, adapter: null },
+});
+
+describe('InferenceClient', () => {
+  it('matches replies to requests by id, whatever their order', async () => {
+    const { client, workers } = setup();
+    const w = workers[0]!;
+    const first = client.run(new Blob(['a']));
+    const second = client.run(new Blob(['b']));
+    const [a, b] = w.sent;
+    const r2 = result();
+    w.reply({ type: 'run-result', id: b!.id, result: r2 });
+    w.reply({ type: 'error', id: a!.id, code: 'superseded', message: 'newer photo' });
+    await expect(second).resolves.toBe(r2);
+    await expect(first).rejects.toMatchObject({ code: 'superseded' });
+  });
+
+  it('reports progress for its own request only', async () => {
+    const { client, workers } = setup();
+    const w = workers[0]!;
+    const seen: number[] = [];
+    const p = client.run(new Blob(['a']), (pr) => seen.push(pr.loaded));
+    const id = w.sent[0]!.id;
+    w.reply({ type: 'progress', id: id + 100, stage: 'decode', loaded: 99, total: null });
+    w.reply({ type: 'progress', id, stage: 'decode', loaded: 1, total: null });
+    w.reply({ type: 'run-result', id, result: result() });
+    await p;
+    expect(seen).toEqual([1]);
+  });
+
+  it('rejects pending requests and replaces a crashed worker', async () => {
+    const { client, workers } = setup();
+    let restarted = '';
+    client.onRestart = (reason) => (restarted = reason);
+    const p = client.run(new Blob(['a']));
+    workers[0]!.dispatchEvent(Object.assign(new Event('error'), { message: 'boom' }));
+    await expect(p).rejects.toBeInstanceOf(InferenceError);
+    await expect(p).rejects.toMatchObject({ code: 'worker-crashed' });
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(restarted).toMatch(/boom/);
+  });
+
+  it('gives up on a worker that does not answer in time', async () => {
+    const { client, workers } = setup();
+    const p = client.run(new Blob(['a']), undefined, 20);
+    await expect(p).rejects.toMatchObject({ code: 'worker-crashed' });
+    expect(workers).toHaveLength(2);
+  });
+});
+
+describe('transferablesOf', () => {
+  it('lists every buffer once', () => {
+    const r = result();
+    const shared = new Float32Array(8);
+    r.taps.push({ name: 'a', dims: [4], data: shared.subarray(0, 4) }, { name: 'b', dims: [4], data: shared.subarray(4) });
+    const buffers = transferablesOf(r);
+    expect(buffers).toHaveLength(3);
+    expect(new Set(buffers).size).toBe(3);
+  });
+});
