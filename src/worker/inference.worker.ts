@@ -8,6 +8,7 @@ import type * as OrtModule from 'onnxruntime-web';
 import type { Manifest } from '../model/manifest';
 import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
+import { sessionOptions, wasmThreadCount } from './sessionOptions';
 import {
   assertNever,
   transferablesOf,
@@ -52,9 +53,7 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
 }
 
 function wasmThreads(): number {
-  // Threads need SharedArrayBuffer, which needs cross-origin isolation.
-  if (!self.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+  return wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency);
 }
 
 // Two separate builds: the WASM-only one is half the download of the WebGPU one.
@@ -126,10 +125,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 async function createSession(ort: Ort, bytes: Uint8Array, backend: BackendName): Promise<Session> {
-  return ort.InferenceSession.create(bytes, {
-    executionProviders: [backend],
-    graphOptimizationLevel: 'all',
-  });
+  return ort.InferenceSession.create(bytes, sessionOptions(backend));
 }
 
 function checkOutputs(session: Session, manifest: Manifest): void {

@@ -1,0 +1,20 @@
+/**
+ * onnxruntime-web settings shared by the app's worker and the benchmark's bare
+ * worker, so "bare session.run" in `npm run bench` means the app's own settings.
+ */
+import type { InferenceSession } from 'onnxruntime-web';
+
+export type ExecutionBackend = 'wasm' | 'webgpu';
+
+/** WASM threads: SharedArrayBuffer needs cross-origin isolation; more than 4 stops paying off. */
+export function wasmThreadCount(isolated: boolean, cores: number): number {
+  if (!isolated) return 1;
+  return Math.max(1, Math.min(4, cores || 1));
+}
+
+export function sessionOptions(backend: ExecutionBackend): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [backend],
+    graphOptimizationLevel: 'all',
+  };
+}
