@@ -31,6 +31,7 @@ export function ChannelGrid() {
   const normalisation = useAppStore(selectNormalisation);
   const activations = useAppStore(selectActivations);
   const canvases = useRef<(HTMLCanvasElement | null)[]>([]);
+  const lastPaintedRun = useRef(-1);
 
   const tensor = useMemo(() => (raw ? asMap(raw) : null), [raw]);
   const dims = tensor ? tensorDims(tensor) : null;
@@ -55,6 +56,13 @@ export function ChannelGrid() {
       canvas.getContext('2d')?.putImageData(image, 0, 0);
     }
     gridPaints.push(performance.now() - started);
+    if (activations && activations.runId !== lastPaintedRun.current) {
+      // Read by `npm run bench`: photo dropped → last tile of its grid painted.
+      lastPaintedRun.current = activations.runId;
+      performance.mark('convlens:painted', {
+        detail: { runId: activations.runId, decodeMs: activations.decodeMs, preprocessMs: activations.preprocessMs, inferenceMs: activations.inferenceMs },
+      });
+    }
     if (gridPaints.length > 500) gridPaints.shift();
   }, [tensor, dims?.width, dims?.height, win.first, win.count, colormap, normalisation]);
 

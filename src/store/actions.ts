@@ -71,7 +71,9 @@ export async function initApp(search: string = location.search): Promise<void> {
     return;
   }
   useAppStore.setState({ models: entries });
-  const entry = entries.find((m) => m.id === defaultId) ?? entries[0];
+  // ?modelId=<id> picks a bundled model from the index (the benchmark uses it).
+  const wanted = new URLSearchParams(search).get('modelId');
+  const entry = entries.find((m) => m.id === wanted) ?? entries.find((m) => m.id === defaultId) ?? entries[0];
   if (!entry) {
     useAppStore.setState({ status: 'error', modelError: 'The model index lists no models.' });
     return;

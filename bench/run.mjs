@@ -1,0 +1,326 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the app (plus a bare-runtime page), serves it with COOP/COEP,
+// drives Debian's Chromium with Playwright and prints every figure of issue 6 with its
+// ratio and target. Writes bench/results.json (ignored by git).
+//   --quick       fewer runs (a smoke test of the harness, numbers are rough)
+//   --no-build    reuse dist-bench/
+//   --models a,b  model ids (default: convnext-atto-untrained,convnext-tiny-untrained)
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import * as ortNode from 'onnxruntime-node';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const modelsArg = args.includes('--models') ? args[args.indexOf('--models') + 1] : 'convnext-atto-untrained,convnext-tiny-untrained';
+const modelIds = modelsArg.split(',');
+const PORT = Number(process.env.BENCH_PORT ?? 4180);
+const RUNS = quick ? 3 : 10;
+const WARMUP = quick ? 1 : 3;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu', '--enable-blink-features=ForceEagerMeasureMemory'];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const log = (...a) => console.error('[bench]', ...a);
+
+function ensureModel(id) {
+  const dir = resolve(root, 'public/models', id);
+  if (existsSync(resolve(dir, 'model.onnx'))) return dir;
+  const cache = resolve(root, 'model/.cache', id);
+  if (!existsSync(resolve(cache, 'model.onnx'))) {
+    const arch = id.startsWith('convnext-tiny') ? 'convnext_tiny' : id.startsWith('convnext-atto') ? 'convnext_atto' : null;
+    if (!arch) throw new Error(`unknown bench model ${id}`);
+    log(`exporting ${id} with model/export.py (untrained, not committed)…`);
+    execFileSync('/usr/bin/python3', ['model/export.py', '--arch', arch, '--out', cache, '--id', id, '--no-golden', '--reference-dir', resolve(root, 'model/.reference', id)], { cwd: root, stdio: 'inherit' });
+  }
+  return cache;
+}
+
+function build() {
+  log('building the app and the bare-runtime page (vite build -c vite.bench.config.ts)…');
+  execFileSync('npx', ['vite', 'build', '-c', 'vite.bench.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+}
+
+function stageModels() {
+  const index = { default: modelIds[0], models: [] };
+  for (const id of modelIds) {
+    const src = ensureModel(id);
+    const dst = resolve(root, 'dist-bench/models', id);
+    mkdirSync(dst, { recursive: true });
+    cpSync(resolve(src, 'model.onnx'), resolve(dst, 'model.onnx'));
+    cpSync(resolve(src, 'manifest.json'), resolve(dst, 'manifest.json'));
+    const m = JSON.parse(readFileSync(resolve(src, 'manifest.json'), 'utf8'));
+    index.models.push({ id, displayName: m.displayName, manifest: `${id}/manifest.json`, trained: m.trained, bytes: m.file.bytes });
+  }
+  writeFileSync(resolve(root, 'dist-bench/models/index.json'), JSON.stringify(index, null, 2));
+}
+
+async function serve() {
+  const server = spawn(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'preview', '-c', 'vite.bench.config.ts', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/`)).ok) return server;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  server.kill();
+  throw new Error('vite preview did not start');
+}
+
+async function nativeRun(dir, manifest, threads) {
+  const session = await ortNode.InferenceSession.create(resolve(dir, 'model.onnx'), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const shape = manifest.input.shape;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(size);
+  for (let i = 0; i < size; i++) data[i] = Math.sin(i * 0.37) * 1.5;
+  const feeds = { [manifest.input.name]: new ortNode.Tensor('float32', data, shape) };
+  const times = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    if (i >= WARMUP) times.push(performance.now() - t0);
+  }
+  await session.release();
+  return median(times);
+}
+
+async function bareRun(context, manifest, id) {
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${PORT}/bench/bare.html`);
+  await page.waitForFunction(() => 'runBare' in window);
+  const reply = await page.evaluate(
+    (req) => window.runBare(req),
+    { modelUrl: `/models/${id}/model.onnx`, inputName: manifest.input.name, shape: manifest.input.shape, warmup: WARMUP, runs: RUNS },
+  );
+  await page.close();
+  if (reply.error) throw new Error(`bare run failed: ${reply.error}`);
+  return { median: median(reply.times), threads: reply.threads, outputs: reply.outputs };
+}
+
+/** Puts the photo's File in the page once, so decoding base64 is not timed as the app's work. */
+async function preparePhoto(page, photoB64, name) {
+  await page.evaluate(
+    ([b64, fileName]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      window.__benchFile = new File([bytes], fileName, { type: 'image/png' });
+    },
+    [photoB64, name],
+  );
+}
+
+/** Drops the prepared photo through a real drop event; resolves when its grid's last tile is painted. */
+async function timedDrop(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolveTime) => {
+        const dt = new DataTransfer();
+        dt.items.add(window.__benchFile);
+        const t0 = performance.now();
+        const observer = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            if (e.name === 'convlens:painted' && e.startTime > t0) {
+              observer.disconnect();
+              resolveTime({ totalMs: e.startTime - t0, start: t0, end: e.startTime, ...e.detail });
+            }
+          }
+        });
+        observer.observe({ type: 'mark' });
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }),
+  );
+}
+
+async function memory(page) {
+  // Counts the page and its workers, WASM memory included (needs cross-origin isolation).
+  return page.evaluate(async () => (await performance.measureUserAgentSpecificMemory()).bytes);
+}
+
+async function appRun(context, manifest, id) {
+  const page = await context.newPage();
+  const bytesByUrl = new Map();
+  page.on('requestfinished', async (req) => {
+    try {
+      const sizes = await req.sizes();
+      bytesByUrl.set(req.url(), sizes.responseBodySize + sizes.responseHeadersSize);
+    } catch {}
+  });
+  const t0 = Date.now();
+  await page.goto(`http://127.0.0.1:${PORT}/?modelId=${id}`);
+  await page.locator('p[role="status"][data-status="ready"]').waitFor({ timeout: 180_000 });
+  const firstReadyMs = Date.now() - t0;
+  const status = await page.locator('p[role="status"]').textContent();
+  await preparePhoto(page, readFileSync(resolve(root, 'public/samples/coffee.png')).toString('base64'), 'coffee.png');
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((l) => window.__longTasks.push(...l.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({ type: 'longtask' });
+  });
+  const appTimes = [];
+  const memorySamples = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const run = await timedDrop(page);
+    if (i >= WARMUP) appTimes.push(run);
+    if (i === WARMUP || i === WARMUP + RUNS - 1) memorySamples.push(await memory(page));
+  }
+  // Only tasks inside a measured run count (memory sampling forces GCs of its own).
+  await page.waitForTimeout(100);
+  const windows = appTimes.map((r) => [r.start, r.end]);
+  const longTasks = (await page.evaluate(() => window.__longTasks))
+    .filter((t) => windows.some(([a, b]) => t.start + t.duration >= a && t.start <= b))
+    .map((t) => t.duration);
+  const downloadBytes = [...bytesByUrl.values()].reduce((a, b) => a + b, 0);
+
+  // Grid repaint of the largest layer with every channel on screen.
+  const mapTaps = manifest.taps.filter((t) => t.shape.length === 3);
+  const largest = mapTaps.reduce((a, b) => (b.shape[0] * b.shape[1] * b.shape[2] > a.shape[0] * a.shape[1] * a.shape[2] ? b : a));
+  await page.getByLabel('Layer', { exact: true }).selectOption(largest.name);
+  await page.getByLabel('Channels shown').fill(String(largest.shape[0]));
+  await page.waitForTimeout(300);
+  const repaints = await page.evaluate(async (n) => {
+    const paints = globalThis.__convlensGridPaints;
+    const select = document.querySelector('select[aria-label="Colour map"]');
+    const before = paints.length;
+    const maps = ['magma', 'viridis'];
+    for (let i = 0; i < n; i++) {
+      select.value = maps[i % 2];
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+    }
+    return paints.slice(before);
+  }, quick ? 10 : 40);
+
+  // Frames per second while the First channel slider is dragged (128-tile window).
+  await page.getByLabel('Channels shown').fill('128');
+  await page.waitForTimeout(200);
+  const slider = page.getByLabel('First channel');
+  const box = await slider.boundingBox();
+  await page.evaluate(() => {
+    window.__frames = 0;
+    window.__counting = true;
+    const tick = () => {
+      if (!window.__counting) return;
+      window.__frames++;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const dragStart = Date.now();
+  await page.mouse.move(box.x + 4, box.y + box.height / 2);
+  await page.mouse.down();
+  const steps = 120;
+  for (let i = 0; i <= steps; i++) {
+    const f = i <= steps / 2 ? i / (steps / 2) : 2 - i / (steps / 2);
+    await page.mouse.move(box.x + 4 + f * (box.width - 8), box.y + box.height / 2);
+    await page.waitForTimeout(8);
+  }
+  await page.mouse.up();
+  const dragSeconds = (Date.now() - dragStart) / 1000;
+  const frames = await page.evaluate(() => {
+    window.__counting = false;
+    return window.__frames;
+  });
+  const paintsDuringDrag = await page.evaluate(() => globalThis.__convlensGridPaints.length);
+
+  // Time to a ready app on reload, the model now in the browser's caches.
+  const t1 = Date.now();
+  await page.reload();
+  await page.locator('p[role="status"][data-status="ready"]').waitFor({ timeout: 180_000 });
+  const cachedReadyMs = Date.now() - t1;
+  await page.close();
+  return {
+    status,
+    firstReadyMs,
+    cachedReadyMs,
+    appMedian: median(appTimes.map((r) => r.totalMs)),
+    breakdown: {
+      decodeMs: median(appTimes.map((r) => r.decodeMs)),
+      preprocessMs: median(appTimes.map((r) => r.preprocessMs)),
+      inferenceMs: median(appTimes.map((r) => r.inferenceMs)),
+    },
+    longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+    downloadBytes,
+    memoryBytes: Math.max(...memorySamples),
+    memoryGrowth: memorySamples.length > 1 ? memorySamples[1] / memorySamples[0] - 1 : 0,
+    largestLayer: `${largest.name} ${largest.shape.join('×')}`,
+    repaintP50: percentile(repaints, 50),
+    repaintP95: percentile(repaints, 95),
+    dragFps: frames / dragSeconds,
+    paintsDuringDrag,
+  };
+}
+
+function machine() {
+  const cpu = os.cpus();
+  let chromiumVersion = 'unknown';
+  try {
+    chromiumVersion = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {}
+  return `${cpu[0]?.model ?? 'cpu'} × ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${chromiumVersion}, headless, no GPU`;
+}
+
+const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(d));
+
+async function main() {
+  if (!args.includes('--no-build') || !existsSync(resolve(root, 'dist-bench/index.html'))) build();
+  stageModels();
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const results = { date: new Date().toISOString(), machine: machine(), runs: RUNS, warmup: WARMUP, models: {} };
+  try {
+    for (const id of modelIds) {
+      const dir = resolve(root, 'dist-bench/models', id);
+      const manifest = JSON.parse(readFileSync(resolve(dir, 'manifest.json'), 'utf8'));
+      log(`${id}: onnxruntime-node…`);
+      const bareThreads = Math.min(4, os.cpus().length);
+      const native = await nativeRun(dir, manifest, bareThreads);
+      const native1 = await nativeRun(dir, manifest, 1);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      log(`${id}: bare onnxruntime-web…`);
+      const bare = await bareRun(context, manifest, id);
+      log(`${id}: the app…`);
+      const app = await appRun(context, manifest, id);
+      await context.close();
+      results.models[id] = { modelBytes: manifest.file.bytes, taps: manifest.taps.length, native, native1, bare, app };
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  mkdirSync(resolve(root, 'bench'), { recursive: true });
+  writeFileSync(resolve(root, 'bench/results.json'), JSON.stringify(results, null, 2));
+
+  const rows = [];
+  for (const [id, r] of Object.entries(results.models)) {
+    const a = r.app;
+    rows.push(
+      [id, 'bare onnxruntime-web session.run (worker, app settings)', `${fmt(r.bare.median)} ms`, `${r.bare.threads} threads, ${r.bare.outputs} outputs`, ''],
+      [id, 'app: photo dropped → last tile painted', `${fmt(a.appMedian)} ms`, `×${fmt(a.appMedian / r.bare.median, 2)} of bare`, 'target ≤ 1.15'],
+      [id, '  of which decode / preprocess / session.run in the worker', `${fmt(a.breakdown.decodeMs)} / ${fmt(a.breakdown.preprocessMs)} / ${fmt(a.breakdown.inferenceMs)} ms`, '', ''],
+      [id, `onnxruntime-node native (${r.bare.threads} threads / 1 thread)`, `${fmt(r.native)} / ${fmt(r.native1)} ms`, `web/native ×${fmt(r.bare.median / r.native, 2)}`, 'target ≤ 3'],
+      [id, `grid repaint, ${a.largestLayer}, all channels`, `p50 ${fmt(a.repaintP50, 1)} / p95 ${fmt(a.repaintP95, 1)} ms`, '', 'target p95 ≤ 16 ms'],
+      [id, 'frames per second while dragging First channel', `${fmt(a.dragFps)} fps`, `${a.paintsDuringDrag} repaints`, 'target ≥ 50'],
+      [id, 'longest main-thread task during runs', a.longestTaskMs ? `${fmt(a.longestTaskMs)} ms` : 'none ≥ 50 ms', '', 'target < 50 ms'],
+      [id, 'ready: first visit / reload (cached)', `${fmt(a.firstReadyMs)} / ${fmt(a.cachedReadyMs)} ms`, `download ${(a.downloadBytes / 1e6).toFixed(1)} MB`, ''],
+      [id, 'peak memory (JS heap + WASM, page + workers)', `${(a.memoryBytes / 2 ** 20).toFixed(0)} MiB`, `growth ${fmt(a.memoryGrowth * 100, 1)}% over ${RUNS} runs`, ''],
+    );
+  }
+  console.log(`\nConvLens benchmark, ${results.date}\n${results.machine}\nmedian of ${RUNS} runs after ${WARMUP} warm-up\n`);
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
+  console.log('\nwritten: bench/results.json');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
