@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+import { HASHED_ASSET, MAX_PRECACHE_FILE_BYTES, WEBGPU_WASM_GLOB, precacheGlobs } from './src/offline/precache.config';
 
 // COOP/COEP make the page cross-origin isolated, which is what lets
 // onnxruntime-web use SharedArrayBuffer and therefore WASM threads.
@@ -12,7 +14,26 @@ export const isolationHeaders = {
 export default defineConfig({
   // Relative base: the built site works from any sub-path (/, /convlens/, a file share).
   base: './',
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Our own service worker (src/offline/sw.ts): Workbox precaching for offline use plus
+    // COOP/COEP on every response for hosts that cannot send headers. Registered by
+    // src/offline/register.ts in production builds only; the dev server has no service worker.
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/offline',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: false,
+      devOptions: { enabled: false },
+      injectManifest: {
+        globPatterns: precacheGlobs('public/models/index.json'),
+        globIgnores: [WEBGPU_WASM_GLOB],
+        maximumFileSizeToCacheInBytes: MAX_PRECACHE_FILE_BYTES,
+        dontCacheBustURLsMatching: HASHED_ASSET,
+      },
+    }),
+  ],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

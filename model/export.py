@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="add or replace this model's entry in the models index (--index)")
     p.add_argument("--index", type=str, default=DEFAULT_INDEX, metavar="FILE",
                    help="models index file updated by --update-index (default: public/models/index.json)")
+    p.add_argument("--make-default", action="store_true",
+                   help="with --update-index: make this model the index's default, the one the app loads "
+                        "first (the deploy workflow does this for the trained model)")
     p.add_argument("--opset", type=int, default=OPSET, help="ONNX opset version (default: %(default)s; 17 is what the app and tests use)")
     return p
 
@@ -134,6 +137,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         p.error("--seed must be >= 0")
     if args.num_classes is not None and args.num_classes < 1:
         p.error("--num-classes must be >= 1")
+    if args.make_default and not args.update_index:
+        p.error("--make-default needs --update-index")
     return args
 
 
@@ -616,14 +621,14 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     # 8. index ------------------------------------------------------------------
     if args.update_index:
         steps(f"Updating {rel(args.index)}")
-        update_index(args.index, out_dir, manifest)
+        update_index(args.index, out_dir, manifest, make_default=args.make_default)
     else:
         steps("Models index left alone (use --update-index to add this model)")
     print(f"done: {rel(onnx_path)} ({nbytes / 1e6:.1f} MB) + manifest.json, {len(taps)} taps")
     return 0
 
 
-def update_index(index_path: str, out_dir: str, manifest: Dict[str, object]) -> None:
+def update_index(index_path: str, out_dir: str, manifest: Dict[str, object], make_default: bool = False) -> None:
     if os.path.isfile(index_path):
         with open(index_path, encoding="utf-8") as f:
             index = json.load(f)
@@ -638,7 +643,7 @@ def update_index(index_path: str, out_dir: str, manifest: Dict[str, object]) -> 
         "trained": manifest["trained"],
         "bytes": manifest["file"]["bytes"],
     })
-    default = index.get("default")
+    default = manifest["id"] if make_default else index.get("default")
     ids = {m["id"] for m in models}
     if default not in ids:
         default = DEFAULT_ID if DEFAULT_ID in ids else manifest["id"]

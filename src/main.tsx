@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
 import { initApp } from './store/actions';
+import { startServiceWorker } from './offline/register';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -11,3 +12,4 @@ createRoot(document.getElementById('root')!).render(
 );
 
 void initApp();
+void startServiceWorker();

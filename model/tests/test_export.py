@@ -363,7 +363,7 @@ class ErrorPathTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         for opt in ("--arch", "--weights", "--seed", "--checkpoint", "--num-classes", "--labels", "--fp16-weights",
                     "--out", "--id", "--name", "--photo", "--reference-dir", "--golden", "--no-golden",
-                    "--no-verify", "--update-index", "--index", "--opset"):
+                    "--no-verify", "--update-index", "--index", "--make-default", "--opset"):
             self.assertIn(opt, p.stdout)
         for action in exporter.build_parser()._actions:
             for opt in action.option_strings:
@@ -499,6 +499,38 @@ class Fp16AndIndexTest(unittest.TestCase):
         self.assertEqual(entry["manifest"], "fp16/manifest.json")
         self.assertFalse(entry["trained"])
         self.assertIn("fp16", entry["displayName"])
+
+
+class MakeDefaultTest(unittest.TestCase):
+    """--make-default: the deploy workflow makes the trained model the one the app loads first."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.index = os.path.join(self.tmp.name, "index.json")
+        with open(self.index, "w") as f:
+            json.dump({"default": DEFAULT_ID, "models": [{"id": DEFAULT_ID, "displayName": "x", "manifest":
+                       f"{DEFAULT_ID}/manifest.json", "trained": False, "bytes": 1}]}, f)
+        self.manifest = {"id": "convnext-tiny-imagenet-fp16", "displayName": "ConvNeXt-Tiny · ImageNet-1k",
+                         "trained": True, "file": {"bytes": 57_000_000}}
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_default_kept_without_flag(self):
+        exporter.update_index(self.index, os.path.join(self.tmp.name, "tiny"), self.manifest)
+        self.assertEqual(load(self.index)["default"], DEFAULT_ID)
+
+    def test_make_default_switches_default_and_keeps_the_untrained_model(self):
+        exporter.update_index(self.index, os.path.join(self.tmp.name, "tiny"), self.manifest, make_default=True)
+        index = load(self.index)
+        self.assertEqual(index["default"], "convnext-tiny-imagenet-fp16")
+        self.assertEqual([m["id"] for m in index["models"]], [DEFAULT_ID, "convnext-tiny-imagenet-fp16"])
+        self.assertEqual(index["models"][1]["manifest"], "tiny/manifest.json")
+
+    def test_make_default_needs_update_index(self):
+        p = run_export("--make-default")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--make-default needs --update-index", p.stderr)
 
 
 class GeometryTest(unittest.TestCase):

@@ -1,6 +1,8 @@
 import { useAppStore, selectActivations, selectLoadProgress, selectModel, selectRunProgress, selectStatus } from '../store/store';
 import type { Progress } from '../worker/client';
 import type { BackendInfo } from '../worker/protocol';
+import { useOfflineStore } from '../offline/offlineStore';
+import { OfflineStatus } from './OfflineStatus';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -31,6 +33,7 @@ export function StatusLine() {
   const loadProgress = useAppStore(selectLoadProgress);
   const runProgress = useAppStore(selectRunProgress);
   const activations = useAppStore(selectActivations);
+  const threadsOffReason = useOfflineStore((s) => s.threadsOffReason);
   const downloading = status === 'loading-model' && loadProgress?.stage === 'download';
   return (
     <div className="status">
@@ -54,8 +57,11 @@ export function StatusLine() {
       </p>
       {model?.backend.fallbackReason && <p className="status__note">{model.backend.fallbackReason}</p>}
       {model && !model.backend.crossOriginIsolated && model.backend.name === 'wasm' && (
-        <p className="status__note">Threads are off: this page is not cross-origin isolated (the server sends no COOP/COEP headers).</p>
+        <p className="status__note" data-testid="threads-off">
+          {threadsOffReason ?? 'Threads are off: this page is not cross-origin isolated (the server sends no COOP/COEP headers).'}
+        </p>
       )}
+      <OfflineStatus />
       {(downloading || status === 'running' || (status === 'loading-model' && !downloading)) && (
         <progress
           className="status__progress"

@@ -1,0 +1,1 @@
+export function checkSite(dist: string, options?: { expectTrainedDefault?: boolean }): string[];

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HASHED_ASSET, defaultModelFolder, precacheGlobs } from './precache.config';
+
+describe('defaultModelFolder', () => {
+  it('follows the index default, as the app does', () => {
+    const index = {
+      default: 'convnext-tiny-imagenet-fp16',
+      models: [
+        { id: 'convnext-atto-untrained', manifest: 'convnext-atto-untrained/manifest.json' },
+        { id: 'convnext-tiny-imagenet-fp16', manifest: 'convnext-tiny-imagenet-fp16/manifest.json' },
+      ],
+    };
+    expect(defaultModelFolder(index)).toBe('models/convnext-tiny-imagenet-fp16');
+  });
+  it('falls back to the first model when the default is missing, like initApp', () => {
+    expect(defaultModelFolder({ default: 'gone', models: [{ id: 'a', manifest: 'a/manifest.json' }] })).toBe('models/a');
+  });
+  it('fails loudly on an empty index', () => {
+    expect(() => defaultModelFolder({ models: [] })).toThrow(/lists no models/);
+  });
+});
+
+describe('precacheGlobs', () => {
+  it('includes the committed default model folder', () => {
+    expect(precacheGlobs(resolve(import.meta.dirname, '../../public/models/index.json'))).toContain('models/convnext-atto-untrained/*.{json,onnx}');
+  });
+});
+
+describe('HASHED_ASSET', () => {
+  it('matches Vite hashed names only', () => {
+    expect(HASHED_ASSET.test('assets/ort-wasm-simd-threaded-DcHrbrbl.wasm')).toBe(true);
+    expect(HASHED_ASSET.test('assets/index-CNjtd09N.js')).toBe(true);
+    expect(HASHED_ASSET.test('models/convnext-atto-untrained/model.onnx')).toBe(false);
+    expect(HASHED_ASSET.test('index.html')).toBe(false);
+  });
+});
