@@ -16,6 +16,10 @@ function progressText(p: Progress | null, what: 'model' | 'photo'): string {
   switch (p.stage) {
     case 'download':
       return p.total ? `Downloading model: ${megabytes(p.loaded)} of ${megabytes(p.total)}` : `Downloading model: ${megabytes(p.loaded)}`;
+    case 'read':
+      return p.total ? `Reading model file: ${megabytes(p.loaded)} of ${megabytes(p.total)}` : 'Reading model file…';
+    case 'analyse':
+      return p.loaded === 0 ? 'Analysing the graph: finding its layers…' : 'Analysing the graph: learning layer shapes from a first run…';
     case 'compile':
       return 'Preparing the model for this device…';
     case 'decode':
@@ -31,7 +35,7 @@ export function StatusLine() {
   const loadProgress = useAppStore(selectLoadProgress);
   const runProgress = useAppStore(selectRunProgress);
   const activations = useAppStore(selectActivations);
-  const downloading = status === 'loading-model' && loadProgress?.stage === 'download';
+  const downloading = status === 'loading-model' && (loadProgress?.stage === 'download' || loadProgress?.stage === 'read');
   return (
     <div className="status">
       <p role="status" aria-live="polite" className="status__line" data-status={status}>
@@ -40,6 +44,7 @@ export function StatusLine() {
             <strong>{model.manifest.displayName}</strong>
             {' · '}
             <span data-testid="backend">{backendLabel(model.backend)}</span>
+            {model.fromCache && <> · from cache</>}
             {activations && (
               <>
                 {' · '}
