@@ -54,7 +54,7 @@ function UrlForm() {
         void loadForeignModel({ kind: 'url', url: absolute, cache: true });
       }}
     >
-      <input type="url" aria-label="Model URL" placeholder="https://…/model.onnx" value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
+      <input type="text" inputMode="url" aria-label="Model URL" placeholder="https://…/model.onnx" value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
       <button type="submit" className="button">
         Load model
       </button>
@@ -190,7 +190,7 @@ function CachedModels() {
 export function ModelPanel() {
   const [inputKey, setInputKey] = useState(0);
   return (
-    <section className="panel model-panel" aria-label="Model">
+    <section className="panel model-panel" aria-label="Models">
       <h2>Model</h2>
       <ModelMenu />
       <label className="button file-button">
