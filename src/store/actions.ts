@@ -140,7 +140,7 @@ export async function loadModel(manifestUrl: string): Promise<void> {
   }
 }
 
-export function toActivations(runId: number, name: string, manifest: Manifest, result: RunResult, totalMs: number): Activations {
+function toActivations(runId: number, name: string, manifest: Manifest, result: RunResult, totalMs: number): Activations {
   const tensors = new Map<string, LayerTensor>();
   for (const out of result.taps) {
     const tap = manifest.taps.find((t) => t.name === out.name);
