@@ -9,6 +9,7 @@ import { ChannelGrid } from './ChannelGrid';
 import { ColourBar } from './ColourBar';
 import { AboutDialog } from './AboutDialog';
 import { DownloadLayerButton } from './DownloadLayerButton';
+import { ModelPanel } from './ModelPanel';
 
 export function App() {
   const dragging = useGlobalPhotoDrop();
@@ -27,6 +28,7 @@ export function App() {
         <aside className="app__side">
           <PhotoPanel />
           <Predictions />
+          <ModelPanel />
         </aside>
         <section className="app__layers" aria-label="Activations">
           <div className="controls">

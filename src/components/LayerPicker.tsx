@@ -16,7 +16,7 @@ export function LayerPicker() {
           {groups.map((g) => (
             <optgroup key={g.stage} label={g.label}>
               {g.taps.map((t) => (
-                <option key={t.name} value={t.name}>
+                <option key={t.name} value={t.name} title={t.node}>
                   {tapOptionLabel(t)}
                 </option>
               ))}
@@ -26,7 +26,13 @@ export function LayerPicker() {
       </label>
       {tap && (
         <p className="layer-picker__about" data-testid="layer-description">
-          <code>{tap.name}</code> · {tap.shape.join('×')} · receptive field {tap.receptiveField.size}×{tap.receptiveField.size} px, stride {tap.receptiveField.stride}
+          <code>{tap.name}</code> · {tap.shape.join('×')}
+          {tap.receptiveField && (
+            <>
+              {' '}
+              · receptive field {tap.receptiveField.size}×{tap.receptiveField.size} px, stride {tap.receptiveField.stride}
+            </>
+          )}
           <br />
           {tap.description}
         </p>

@@ -18,6 +18,10 @@ function progressText(p: Progress | null, what: 'model' | 'photo'): string {
   switch (p.stage) {
     case 'download':
       return p.total ? `Downloading model: ${megabytes(p.loaded)} of ${megabytes(p.total)}` : `Downloading model: ${megabytes(p.loaded)}`;
+    case 'read':
+      return p.total ? `Reading model file: ${megabytes(p.loaded)} of ${megabytes(p.total)}` : 'Reading model file…';
+    case 'analyse':
+      return p.loaded === 0 ? 'Analysing the graph: finding its layers…' : 'Analysing the graph: learning layer shapes from a first run…';
     case 'compile':
       return 'Preparing the model for this device…';
     case 'decode':
@@ -34,7 +38,7 @@ export function StatusLine() {
   const runProgress = useAppStore(selectRunProgress);
   const activations = useAppStore(selectActivations);
   const threadsOffReason = useOfflineStore((s) => s.threadsOffReason);
-  const downloading = status === 'loading-model' && loadProgress?.stage === 'download';
+  const downloading = status === 'loading-model' && (loadProgress?.stage === 'download' || loadProgress?.stage === 'read');
   return (
     <div className="status">
       <p role="status" aria-live="polite" className="status__line" data-status={status}>
@@ -43,6 +47,7 @@ export function StatusLine() {
             <strong>{model.manifest.displayName}</strong>
             {' · '}
             <span data-testid="backend">{backendLabel(model.backend)}</span>
+            {model.fromCache && <> · from cache</>}
             {activations && (
               <>
                 {' · '}

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { filesFromDataTransfer, pickPhoto } from '../app/files';
 import { runPhoto } from '../store/actions';
+import { acceptModelFiles } from '../store/byo-actions';
 import { useAppStore } from '../store/store';
 
 /** Handles a file given by any route (drop, paste, picker): one place decides what runs. */
 export function acceptFiles(files: readonly File[], folders = 0): void {
+  if (acceptModelFiles(files)) return; // an .onnx model (with its data files) or a labels.txt
   const picked = pickPhoto(files, folders);
   if (picked.error || !picked.file) {
     useAppStore.setState({ photoError: picked.error });

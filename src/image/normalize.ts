@@ -45,6 +45,24 @@ export function toNormalizedCHW(img: RgbImage, mean: [number, number, number], s
   return out;
 }
 
+/**
+ * Packed RGB bytes -> HWC float32 tensor data, for models that take NHWC input
+ * (TensorFlow-style). Same per-byte values as toNormalizedCHW, only interleaved.
+ */
+export function toNormalizedHWC(img: RgbImage, mean: [number, number, number], std: [number, number, number]): Float32Array {
+  const plane = img.width * img.height;
+  if (img.data.length !== plane * 3) throw new RangeError(`image data has ${img.data.length} bytes, expected ${plane * 3}`);
+  const luts = normalizeLut(mean, std) as [Float32Array, Float32Array, Float32Array];
+  const out = new Float32Array(plane * 3);
+  const d = img.data;
+  for (let p = 0; p < plane * 3; p += 3) {
+    out[p] = luts[0][d[p]!]!;
+    out[p + 1] = luts[1][d[p + 1]!]!;
+    out[p + 2] = luts[2][d[p + 2]!]!;
+  }
+  return out;
+}
+
 /** Packed RGB -> opaque RGBA, the layout `ImageData` wants for drawing the crop. */
 export function cropToRgba(img: RgbImage): Uint8ClampedArray {
   const n = img.width * img.height;

@@ -95,3 +95,17 @@ describe('preprocess', () => {
     expect(ms).toBeLessThan(10_000);
   });
 });
+
+describe('preprocess with NHWC output', () => {
+  it('gives the same values as NCHW, interleaved per pixel', () => {
+    const fx = loadPhotoFixture(PHOTOS[0]!);
+    const png = decodePng(fx.file);
+    const chw = preprocess(png.rgba, png.width, png.height, fx.spec).tensor;
+    const hwc = preprocess(png.rgba, png.width, png.height, { ...fx.spec, layout: 'NHWC' }).tensor;
+    const plane = fx.spec.cropSize * fx.spec.cropSize;
+    expect(hwc.length).toBe(chw.length);
+    for (const i of [0, 1, 777, plane - 1]) {
+      for (let c = 0; c < 3; c++) expect(hwc[i * 3 + c]).toBe(chw[c * plane + i]);
+    }
+  });
+});

@@ -6,7 +6,7 @@
  */
 
 import { centerCropBox, resizedSize } from './crop';
-import { toNormalizedCHW } from './normalize';
+import { toNormalizedCHW, toNormalizedHWC } from './normalize';
 import { isOpaque, resizeAndCropSource, rgbaToRgb, type PixelSource } from './resize';
 import type { RgbImage } from './types';
 
@@ -17,10 +17,12 @@ export interface PreprocessSpec {
   cropSize: number;
   mean: [number, number, number];
   std: [number, number, number];
+  /** Tensor layout; NCHW (PyTorch) unless the model takes NHWC. */
+  layout?: 'NCHW' | 'NHWC';
 }
 
 export interface PreprocessResult {
-  /** NCHW data for a [1, 3, cropSize, cropSize] float32 tensor. */
+  /** Data for a [1, 3, cropSize, cropSize] (NCHW) or [1, cropSize, cropSize, 3] (NHWC) float32 tensor. */
   tensor: Float32Array;
   /** The exact pixels the network sees, for display and receptive-field overlays. */
   crop: RgbImage;
@@ -42,6 +44,6 @@ export function preprocess(rgba: Uint8ClampedArray | Uint8Array, width: number, 
     ? { width, height, data: rgba, channels: 4 }
     : { ...rgbaToRgb(rgba, width, height), channels: 3 };
   const crop = resizeAndCropSource(src, resized.width, resized.height, box);
-  const tensor = toNormalizedCHW(crop, spec.mean, spec.std);
+  const tensor = spec.layout === 'NHWC' ? toNormalizedHWC(crop, spec.mean, spec.std) : toNormalizedCHW(crop, spec.mean, spec.std);
   return { tensor, crop, resized };
 }

@@ -3,7 +3,7 @@
  * first field that is wrong. A bad manifest must become a readable message in the
  * page, never a crash deep inside the renderer.
  */
-import { TAP_KINDS, type Manifest, type Tap, type TapKind } from './manifest';
+import { TAP_KINDS, type ExportedTapKind, type Manifest, type Tap } from './manifest';
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -56,7 +56,7 @@ function parseTap(v: unknown, i: number): Tap {
   const p = `taps[${i}]`;
   const t = obj(v, p);
   const kind = t.kind;
-  if (typeof kind !== 'string' || !TAP_KINDS.includes(kind as TapKind)) fail(`${p}.kind`, `one of ${TAP_KINDS.join(', ')}`, kind);
+  if (typeof kind !== 'string' || !TAP_KINDS.includes(kind as ExportedTapKind)) fail(`${p}.kind`, `one of ${TAP_KINDS.join(', ')}`, kind);
   const shape = arr(t.shape, `${p}.shape`).map((d, j) => posInt(d, `${p}.shape[${j}]`));
   if (kind === 'logits' ? shape.length !== 1 : shape.length !== 3) {
     fail(`${p}.shape`, kind === 'logits' ? '[classes]' : '[C, H, W]', t.shape);
@@ -64,7 +64,7 @@ function parseTap(v: unknown, i: number): Tap {
   const rf = obj(t.receptiveField, `${p}.receptiveField`);
   return {
     name: str(t.name, `${p}.name`),
-    kind: kind as TapKind,
+    kind: kind as ExportedTapKind,
     stage: num(t.stage, `${p}.stage`),
     block: nullable(t.block, `${p}.block`, num),
     shape,

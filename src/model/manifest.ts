@@ -4,9 +4,14 @@
  * and its validator. Keep the two in step.
  */
 
-export type TapKind = 'conv' | 'norm' | 'depthwise' | 'gelu' | 'block' | 'downsample' | 'pool' | 'logits';
+/** Kinds model/export.py writes. */
+export type ExportedTapKind = 'conv' | 'norm' | 'depthwise' | 'gelu' | 'block' | 'downsample' | 'pool' | 'logits';
+/** Kinds only a manifest derived from a foreign ONNX graph has (src/model/derive-manifest.ts). */
+export type DerivedTapKind = 'activation' | 'add' | 'other';
+export type TapKind = ExportedTapKind | DerivedTapKind;
 
-export const TAP_KINDS: readonly TapKind[] = ['conv', 'norm', 'depthwise', 'gelu', 'block', 'downsample', 'pool', 'logits'];
+/** The kinds a manifest file may use (parseManifest stays strict about them). */
+export const TAP_KINDS: readonly ExportedTapKind[] = ['conv', 'norm', 'depthwise', 'gelu', 'block', 'downsample', 'pool', 'logits'];
 
 export interface ReceptiveField {
   /** Side in input pixels of the square region one output position sees. */
@@ -27,16 +32,27 @@ export interface Tap {
   block: number | null;
   /** [C, H, W] for maps (pool is [C, 1, 1]); [numClasses] for logits. Batch dimension left out. */
   shape: number[];
-  receptiveField: ReceptiveField;
+  /** null for derived taps: a foreign graph's geometry is not analysed. */
+  receptiveField: ReceptiveField | null;
   /** One plain-English sentence for students. */
   description: string;
+  /** Derived taps only: the ONNX graph value to fetch when it differs from `name`. */
+  output?: string;
+  /** Derived taps only: the ONNX node that produces it and its op type. */
+  node?: string;
+  op?: string;
+  /** Derived taps only: the layer picker's group label (e.g. "Stage 2 · 56×56"). */
+  group?: string;
 }
+
+export type InputLayout = 'NCHW' | 'NHWC';
 
 export interface InputSpec {
   /** Graph input name. */
   name: string;
-  layout: 'NCHW';
-  /** Full graph input shape, batch included: [1, 3, size, size]. */
+  /** Our exports are always NCHW; a foreign model may take NHWC (TensorFlow-style). */
+  layout: InputLayout;
+  /** Full graph input shape, batch included: [1, 3, size, size] (NCHW) or [1, size, size, 3] (NHWC). */
   shape: [number, number, number, number];
   /** Shorter side is resized to this (torchvision Resize(int)), then centre-cropped to cropSize. */
   resizeSize: number;
@@ -45,10 +61,13 @@ export interface InputSpec {
   /** Per-channel RGB mean and std applied after scaling pixels to [0, 1]. */
   mean: [number, number, number];
   std: [number, number, number];
+  /** Derived manifests: which normalisation preset mean/std came from ('custom' when typed in). */
+  normalisation?: string;
 }
 
 export interface WeightsInfo {
-  source: 'seeded' | 'torchvision' | 'checkpoint';
+  /** 'file': a foreign ONNX file; what its weights are is unknown. */
+  source: 'seeded' | 'torchvision' | 'checkpoint' | 'file';
   /** Human-readable provenance: "untrained, seed 0", "torchvision IMAGENET1K_V1", "checkpoint sha256 ab12…". */
   description: string;
   seed: number | null;
@@ -82,4 +101,14 @@ export interface Manifest {
   file: ModelFileInfo;
   /** Versions and command line that produced the file. */
   exporter: { torch: string; torchvision: string; onnx: string; command: string };
+  /** Present when the app derived this manifest from a foreign ONNX graph (no manifest.json). */
+  derived?: DerivedInfo;
+}
+
+export interface DerivedInfo {
+  /** The ONNX producer, e.g. "pytorch 1.13.0". */
+  producer: string;
+  /** The input's height/width are dynamic axes: `input.cropSize` was chosen, and can be changed. */
+  dynamicSize: boolean;
+  labelsSource: 'metadata' | 'file' | 'imagenet' | 'none';
 }

@@ -19,7 +19,7 @@ export function groupTapsByStage(taps: readonly Tap[]): TapGroup[] {
   for (const tap of taps) {
     let group = groups.find((g) => g.stage === tap.stage);
     if (!group) {
-      group = { stage: tap.stage, label: stageLabel(tap.stage), taps: [] };
+      group = { stage: tap.stage, label: tap.group ?? stageLabel(tap.stage), taps: [] };
       groups.push(group);
     }
     group.taps.push(tap);
@@ -36,6 +36,9 @@ const KIND_LABEL: Record<TapKind, string> = {
   downsample: 'downsample',
   pool: 'pool',
   logits: 'logits',
+  activation: 'activation',
+  add: 'add',
+  other: 'map',
 };
 
 export function kindLabel(kind: TapKind): string {
@@ -48,7 +51,8 @@ export function shapeLabel(shape: readonly number[]): string {
 
 /** Visible text of a picker option: torchvision name, kind and shape. */
 export function tapOptionLabel(tap: Tap): string {
-  return `${tap.name} · ${kindLabel(tap.kind)} · ${shapeLabel(tap.shape)}`;
+  // A derived tap's op type (Relu, HardSwish, Add) says more than its coarse kind.
+  return `${tap.name} · ${tap.op ?? kindLabel(tap.kind)} · ${shapeLabel(tap.shape)}`;
 }
 
 /** Taps that are spatial maps worth drawing as channel grids. */

@@ -13,6 +13,7 @@ import { InferenceClient, InferenceError } from '../worker/client';
 import type { BackendChoice, RunResult } from '../worker/protocol';
 import { useAppStore } from './store';
 import type { Activations, ModelEntry } from './types';
+import { loadForeignModel, modelUrlFromSearch } from './byo-actions';
 
 let client: InferenceClient | null = null;
 let latestRunId = 0;
@@ -24,6 +25,14 @@ function getClient(): InferenceClient {
     client.onRestart = (reason) => void recoverFromCrash(reason);
   }
   return client;
+}
+
+/** Starts a model load; a later one makes this one stale (its result is dropped). */
+export function beginModelLoad(): number {
+  return ++modelLoadId;
+}
+export function isCurrentModelLoad(loadId: number): boolean {
+  return loadId === modelLoadId;
 }
 
 /** For tests and the debugging hook: the live client. */
@@ -74,16 +83,29 @@ export async function initApp(search: string = location.search): Promise<void> {
   // ?modelId=<id> picks a bundled model from the index (the benchmark uses it).
   const wanted = new URLSearchParams(search).get('modelId');
   const entry = entries.find((m) => m.id === wanted) ?? entries.find((m) => m.id === defaultId) ?? entries[0];
+  // ?model=<url>: a foreign ONNX model; if it cannot be loaded the default model is, and the error stays shown.
+  const foreignUrl = modelUrlFromSearch(search);
+  if (foreignUrl) {
+    await loadForeignModel({ kind: 'url', url: foreignUrl, cache: true });
+    if (useAppStore.getState().model) return;
+  }
   if (!entry) {
     useAppStore.setState({ status: 'error', modelError: 'The model index lists no models.' });
     return;
   }
-  await loadModel(absoluteUrl(entry.manifest, absoluteUrl(INDEX_URL)));
+  const foreignError = useAppStore.getState().modelError;
+  await loadModel(bundledManifestUrl(entry));
+  if (foreignError) useAppStore.setState({ modelError: foreignError });
+}
+
+/** Absolute manifest URL of a model listed in public/models/index.json. */
+export function bundledManifestUrl(entry: ModelEntry): string {
+  return absoluteUrl(entry.manifest, absoluteUrl(INDEX_URL));
 }
 
 /** Loads the manifest at manifestUrl and its model; on failure the previous model stays. */
 export async function loadModel(manifestUrl: string): Promise<void> {
-  const loadId = ++modelLoadId;
+  const loadId = beginModelLoad();
   const previous = useAppStore.getState();
   useAppStore.setState({ status: 'loading-model', loadProgress: null, modelError: null });
   const restore = () => useAppStore.setState({ status: previous.model ? 'ready' : 'error', loadProgress: null });
@@ -212,7 +234,7 @@ async function recoverFromCrash(reason: string): Promise<void> {
   const s = useAppStore.getState();
   useAppStore.setState({ photoError: `${reason} Reloading the model…` });
   if (s.model) {
-    await loadModel(s.model.manifestUrl);
+    await (s.model.source ? loadForeignModel(s.model.source, { keepLabels: s.model.manifest.labels }) : loadModel(s.model.manifestUrl));
     if (!useAppStore.getState().modelError) useAppStore.setState({ photoError: null });
   }
 }

@@ -7,6 +7,7 @@ import type { ColormapId } from '../render/colormaps';
 import type { NormalisationMode } from '../render/normalise';
 import type { BackendChoice } from '../worker/protocol';
 import type { Progress } from '../worker/client';
+import type { CachedModel } from '../app/model-cache';
 import type { Activations, AppStatus, LoadedModelInfo, ModelEntry } from './types';
 
 export interface ModelSlice {
@@ -16,6 +17,8 @@ export interface ModelSlice {
   model: LoadedModelInfo | null;
   loadProgress: Progress | null;
   modelError: string | null;
+  /** Models kept in Cache Storage (src/app/model-cache.ts). */
+  cachedModels: CachedModel[];
 }
 
 export interface RunSlice {
@@ -52,6 +55,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = () =
   model: null,
   loadProgress: null,
   modelError: null,
+  cachedModels: [],
 });
 
 export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = () => ({
@@ -100,6 +104,7 @@ export const selectTileSize = (s: AppState) => s.tileSize;
 export const selectFirstChannel = (s: AppState) => s.firstChannel;
 export const selectChannelCount = (s: AppState) => s.channelCount;
 export const selectModels = (s: AppState) => s.models;
+export const selectCachedModels = (s: AppState) => s.cachedModels;
 
 /** The tensor of the chosen layer for the current photo, if any. */
 export const selectCurrentTensor = (s: AppState) =>

@@ -1,7 +1,7 @@
 import type { Manifest } from '../model/manifest';
 import type { LayerTensor } from '../render/types';
 import type { Prediction } from '../render/predictions';
-import type { BackendInfo, RgbaImage } from '../worker/protocol';
+import type { BackendInfo, ModelSource, RgbaImage } from '../worker/protocol';
 
 export type AppStatus = 'idle' | 'loading-model' | 'ready' | 'running' | 'error';
 
@@ -31,8 +31,13 @@ export interface Activations {
 
 export interface LoadedModelInfo {
   manifest: Manifest;
+  /** '' for a foreign model, which has no manifest file. */
   manifestUrl: string;
   modelUrl: string;
+  /** Foreign models only: where it came from, so a restarted worker can load it again. */
+  source?: ModelSource;
+  /** Foreign models loaded from a URL: served from Cache Storage, not downloaded. */
+  fromCache?: boolean;
   backend: BackendInfo;
   compileMs: number;
 }

@@ -95,3 +95,25 @@ describe('transferablesOf', () => {
     expect(new Set(buffers).size).toBe(3);
   });
 });
+
+describe('InferenceClient model loading', () => {
+  it('sends a foreign model source without a manifest and resolves with the derived manifest', async () => {
+    const { client, workers } = setup();
+    const w = workers[0]!;
+    const file = new File([new Uint8Array([1, 2, 3])], 'm.onnx');
+    const loading = client.loadFrom({ kind: 'files', model: file, externalData: [] }, null, 'wasm', { size: 160 });
+    const sent = w.sent[0]!;
+    expect(sent).toMatchObject({ type: 'load-model', manifest: null, backend: 'wasm', input: { size: 160 }, source: { kind: 'files', model: file } });
+    const manifest = { id: 'file:abc' } as never;
+    w.reply({ type: 'model-loaded', id: sent.id, backend: result().backend, compileMs: 5, manifest, fromCache: false });
+    await expect(loading).resolves.toMatchObject({ manifest, compileMs: 5, fromCache: false });
+  });
+
+  it('turns a worker error during a load into a rejected promise with its code', async () => {
+    const { client, workers } = setup();
+    const w = workers[0]!;
+    const loading = client.loadFrom({ kind: 'url', url: 'http://x/m.onnx', cache: true }, null, 'auto', null);
+    w.reply({ type: 'error', id: w.sent[0]!.id, code: 'not-onnx', message: 'not an ONNX model' });
+    await expect(loading).rejects.toMatchObject({ code: 'not-onnx', message: 'not an ONNX model' });
+  });
+});

@@ -2,8 +2,9 @@
  * The page's side of the worker protocol: one promise per request, matched by id,
  * with progress callbacks, a timeout, and a dead worker replaced rather than patched.
  */
+import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
-import type { BackendChoice, BackendInfo, ErrorCode, ProgressStage, RunResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { BackendChoice, BackendInfo, ErrorCode, ModelSource, ProgressStage, RunResult, WorkerRequest, WorkerResponse } from './protocol';
 import { assertNever } from './protocol';
 
 export class InferenceError extends Error {
@@ -30,6 +31,18 @@ interface Pending {
 }
 
 type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+export interface LoadedReply {
+  backend: BackendInfo;
+  compileMs: number;
+  manifest: Manifest;
+  fromCache: boolean;
+}
+
+function loadedReply(reply: WorkerResponse): LoadedReply {
+  if (reply.type !== 'model-loaded') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+  return { backend: reply.backend, compileMs: reply.compileMs, manifest: reply.manifest, fromCache: reply.fromCache };
+}
 
 export function createInferenceWorker(): Worker {
   return new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'convlens-inference' });
@@ -120,10 +133,24 @@ export class InferenceClient {
     manifest: Manifest,
     backend: BackendChoice,
     onProgress?: (p: Progress) => void,
-  ): Promise<{ backend: BackendInfo; compileMs: number }> {
-    const reply = await this.request({ type: 'load-model', modelUrl, manifest, backend }, onProgress);
-    if (reply.type !== 'model-loaded') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
-    return { backend: reply.backend, compileMs: reply.compileMs };
+  ): Promise<LoadedReply> {
+    return this.loadFrom({ kind: 'url', url: modelUrl, cache: false }, manifest, backend, null, onProgress);
+  }
+
+  /** Loads a model from a URL or dropped files; manifest null derives one from the graph. */
+  async loadFrom(
+    source: ModelSource,
+    manifest: Manifest | null,
+    backend: BackendChoice,
+    input: InputChoice | null,
+    onProgress?: (p: Progress) => void,
+  ): Promise<LoadedReply> {
+    return loadedReply(await this.request({ type: 'load-model', source, manifest, backend, input }, onProgress));
+  }
+
+  /** A foreign model's input size or normalisation; the reply has the re-derived manifest. */
+  async configureInput(input: InputChoice, onProgress?: (p: Progress) => void): Promise<LoadedReply> {
+    return loadedReply(await this.request({ type: 'configure-input', input }, onProgress));
   }
 
   async run(image: Blob, onProgress?: (p: Progress) => void, timeoutMs = 180_000): Promise<RunResult> {

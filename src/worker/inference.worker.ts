@@ -6,6 +6,11 @@
  */
 import type * as OrtModule from 'onnxruntime-web';
 import type { Manifest } from '../model/manifest';
+import { readCachedModel, storeCachedModel } from '../app/model-cache';
+import { deriveManifest, findImageInput, inputSpecFor, ModelInputError, type ImageInput, type InputChoice } from '../model/derive-manifest';
+import { findTapCandidates, type TapCandidate } from '../model/graph-taps';
+import { MAX_MODEL_BYTES, tooLargeMessage } from '../model/limits';
+import { addGraphOutputs, OnnxFormatError, readOnnx, type OnnxSummary } from '../model/onnx-proto';
 import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
@@ -16,6 +21,7 @@ import {
   type BackendInfo,
   type BackendName,
   type ErrorCode,
+  type ModelSource,
   type RunResult,
   type TapOutput,
   type WorkerRequest,
@@ -36,9 +42,26 @@ class WorkerError extends Error {
   }
 }
 
+/** What the worker keeps about a foreign graph to re-derive its manifest (e.g. for a new input size). */
+interface ForeignGraph {
+  summary: OnnxSummary;
+  image: ImageInput;
+  candidates: TapCandidate[];
+  fileName: string;
+  fileBytes: number;
+  sha256: string;
+}
+
+interface ExternalData {
+  path: string;
+  data: Uint8Array;
+}
+
 interface LoadedModel {
   manifest: Manifest;
   bytes: Uint8Array;
+  externalData: ExternalData[];
+  foreign: ForeignGraph | null;
   session: Session;
   ort: Ort;
   backend: BackendInfo;
@@ -93,6 +116,11 @@ async function download(id: number, url: string): Promise<Uint8Array> {
   if (!response.ok) throw new WorkerError('model-download', `Could not download the model: ${url} answered ${response.status} ${response.statusText}`);
   const header = response.headers.get('content-length');
   const total = header && !response.headers.get('content-encoding') ? Number(header) : null;
+  const tooLarge = total === null ? null : tooLargeMessage(total, `The model at ${url}`);
+  if (tooLarge) {
+    await response.body?.cancel();
+    throw new WorkerError('too-large', tooLarge);
+  }
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -103,6 +131,10 @@ async function download(id: number, url: string): Promise<Uint8Array> {
     if (done) break;
     chunks.push(value);
     loaded += value.byteLength;
+    if (loaded > MAX_MODEL_BYTES) {
+      await reader.cancel();
+      throw new WorkerError('too-large', tooLargeMessage(loaded, `The model at ${url}`)!);
+    }
     const now = performance.now();
     if (now - lastPost > 50) {
       post({ type: 'progress', id, stage: 'download', loaded, total });
@@ -124,8 +156,105 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function createSession(ort: Ort, bytes: Uint8Array, backend: BackendName): Promise<Session> {
-  return ort.InferenceSession.create(bytes, sessionOptions(backend));
+async function createSession(ort: Ort, bytes: Uint8Array, backend: BackendName, externalData: ExternalData[] = []): Promise<Session> {
+  return ort.InferenceSession.create(bytes, {
+    ...sessionOptions(backend),
+    ...(externalData.length > 0 ? { externalData } : {}),
+  });
+}
+
+const UNSUPPORTED_OP = /Could not find an implementation|is not a registered function\/op|not supported|unsupported|No opset import for domain|opset .* is under development/i;
+
+function sessionError(e: unknown, backend: BackendName): WorkerError {
+  const text = errorText(e);
+  if (UNSUPPORTED_OP.test(text)) {
+    return new WorkerError('unsupported-op', `This model uses an operator that onnxruntime-web cannot run on ${backend.toUpperCase()}: ${text}`);
+  }
+  if (/external data|\.data\b|file.*not found/i.test(text)) {
+    return new WorkerError('session', `onnxruntime could not open this model: ${text}. If its weights are in a separate data file, drop the .onnx file and its data file together.`);
+  }
+  return new WorkerError('session', `onnxruntime could not open this model: ${text}`);
+}
+
+/** The model's bytes (and external data files) from a URL, the cache, or dropped files. */
+async function readSource(id: number, source: ModelSource): Promise<{ bytes: Uint8Array; externalData: ExternalData[]; fileName: string; fromCache: boolean }> {
+  if (source.kind === 'url') {
+    const fileName = decodeURIComponent(new URL(source.url).pathname.split('/').pop() || 'model.onnx');
+    if (source.cache) {
+      const cached = await readCachedModel(source.url).catch(() => null);
+      if (cached) {
+        post({ type: 'progress', id, stage: 'download', loaded: cached.byteLength, total: cached.byteLength });
+        return { bytes: cached, externalData: [], fileName, fromCache: true };
+      }
+    }
+    const bytes = await download(id, source.url);
+    if (source.cache) await storeCachedModel(source.url, bytes);
+    return { bytes, externalData: [], fileName, fromCache: false };
+  }
+  const files = [source.model, ...source.externalData];
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  // Checked from the sizes alone, before a byte is read.
+  const tooLarge = tooLargeMessage(total, files.length > 1 ? `"${source.model.name}" with its data files` : `"${source.model.name}"`);
+  if (tooLarge) throw new WorkerError('too-large', tooLarge);
+  post({ type: 'progress', id, stage: 'read', loaded: 0, total });
+  const bytes = new Uint8Array(await source.model.arrayBuffer());
+  const externalData: ExternalData[] = [];
+  let loaded = bytes.byteLength;
+  for (const f of source.externalData) {
+    post({ type: 'progress', id, stage: 'read', loaded, total });
+    const data = new Uint8Array(await f.arrayBuffer());
+    loaded += data.byteLength;
+    externalData.push({ path: f.name, data });
+  }
+  post({ type: 'progress', id, stage: 'read', loaded: total, total });
+  return { bytes, externalData, fileName: source.model.name, fromCache: false };
+}
+
+/** Reads a foreign graph: its image input and the layers to show; throws clear WorkerErrors. */
+function analyseGraph(bytes: Uint8Array, fileName: string, sha256: string): ForeignGraph {
+  let summary: OnnxSummary;
+  try {
+    summary = readOnnx(bytes);
+  } catch (e) {
+    if (e instanceof OnnxFormatError) throw new WorkerError('not-onnx', `"${fileName}": ${e.message}`);
+    throw e;
+  }
+  let image: ImageInput;
+  try {
+    image = findImageInput(summary);
+  } catch (e) {
+    if (e instanceof ModelInputError) throw new WorkerError('not-image-model', `"${fileName}": ${e.message}`);
+    throw e;
+  }
+  return { summary, image, candidates: findTapCandidates(summary, image), fileName, fileBytes: bytes.byteLength, sha256 };
+}
+
+/** Runs zeros through a foreign model once to learn every tap's real dims, then derives its manifest. */
+async function probe(ort: Ort, session: Session, graph: ForeignGraph, choice: InputChoice | null): Promise<Manifest> {
+  let input;
+  try {
+    input = inputSpecFor(graph.image, choice ?? {});
+  } catch (e) {
+    throw new WorkerError('not-image-model', errorText(e));
+  }
+  const zeros = new ort.Tensor('float32', new Float32Array(input.shape.reduce((a, b) => a * b, 1)), input.shape);
+  let results: Record<string, OrtModule.Tensor>;
+  try {
+    results = await session.run({ [input.name]: zeros });
+  } catch (e) {
+    throw new WorkerError('inference', `A first run of "${graph.fileName}" at ${input.cropSize}×${input.cropSize} failed: ${errorText(e)}`);
+  }
+  const outputs = new Map<string, { dims: number[]; type: string }>();
+  for (const [name, t] of Object.entries(results)) {
+    outputs.set(name, { dims: [...t.dims], type: t.type });
+    t.dispose();
+  }
+  zeros.dispose();
+  try {
+    return deriveManifest({ ...graph, fileName: graph.fileName, bytes: graph.fileBytes, input, outputs });
+  } catch (e) {
+    throw new WorkerError('not-image-model', `"${graph.fileName}": ${errorText(e)}`);
+  }
 }
 
 function checkOutputs(session: Session, manifest: Manifest): void {
@@ -142,11 +271,18 @@ function checkOutputs(session: Session, manifest: Manifest): void {
   }
 }
 
-async function loadModel(id: number, modelUrl: string, manifest: Manifest, choice: BackendChoice): Promise<void> {
-  const bytes = await download(id, modelUrl);
+async function loadModel(id: number, source: ModelSource, given: Manifest | null, choice: BackendChoice, inputChoice: InputChoice | null): Promise<void> {
+  const { bytes, externalData, fileName, fromCache } = await readSource(id, source);
   const digest = await sha256Hex(bytes);
-  if (digest !== manifest.file.sha256) {
-    throw new WorkerError('model-invalid', `model.onnx does not match its manifest: sha256 is ${digest.slice(0, 12)}…, the manifest says ${manifest.file.sha256.slice(0, 12)}…. The file may be truncated or from another export.`);
+  if (given && digest !== given.file.sha256) {
+    throw new WorkerError('model-invalid', `model.onnx does not match its manifest: sha256 is ${digest.slice(0, 12)}…, the manifest says ${given.file.sha256.slice(0, 12)}…. The file may be truncated or from another export.`);
+  }
+  let foreign: ForeignGraph | null = null;
+  let sessionBytes = bytes;
+  if (!given) {
+    post({ type: 'progress', id, stage: 'analyse', loaded: 0, total: null });
+    foreign = analyseGraph(bytes, fileName, digest);
+    sessionBytes = addGraphOutputs(bytes, foreign.candidates.map((c) => c.value));
   }
   post({ type: 'progress', id, stage: 'compile', loaded: 0, total: null });
   const started = performance.now();
@@ -161,7 +297,7 @@ async function loadModel(id: number, modelUrl: string, manifest: Manifest, choic
     if (adapter) {
       try {
         ort = await importOrt('webgpu');
-        session = await createSession(ort, bytes, 'webgpu');
+        session = await createSession(ort, sessionBytes, 'webgpu', externalData);
         name = 'webgpu';
         adapterName = adapterLabel(adapter);
       } catch (e) {
@@ -175,16 +311,30 @@ async function loadModel(id: number, modelUrl: string, manifest: Manifest, choic
   if (!session) {
     ort = await importOrt('wasm');
     try {
-      session = await createSession(ort, bytes, 'wasm');
+      session = await createSession(ort, sessionBytes, 'wasm', externalData);
     } catch (e) {
-      throw new WorkerError('session', `onnxruntime could not open this model: ${errorText(e)}`);
+      throw sessionError(e, 'wasm');
     }
   }
-  checkOutputs(session, manifest);
+  let manifest: Manifest;
+  try {
+    if (foreign) {
+      post({ type: 'progress', id, stage: 'analyse', loaded: 1, total: null });
+      manifest = await probe(ort!, session, foreign, inputChoice);
+    } else {
+      manifest = given!;
+      checkOutputs(session, manifest);
+    }
+  } catch (e) {
+    await session.release().catch(() => undefined); // the previous model stays loaded
+    throw e;
+  }
   const previous = model;
   model = {
     manifest,
-    bytes,
+    bytes: sessionBytes,
+    externalData,
+    foreign,
     session,
     ort: ort!,
     backend: {
@@ -196,7 +346,18 @@ async function loadModel(id: number, modelUrl: string, manifest: Manifest, choic
     },
   };
   if (previous && previous.session !== session) await previous.session.release().catch(() => undefined);
-  post({ type: 'model-loaded', id, backend: model.backend, compileMs: performance.now() - started });
+  post({ type: 'model-loaded', id, backend: model.backend, compileMs: performance.now() - started, manifest, fromCache });
+}
+
+async function configureInput(id: number, choice: InputChoice): Promise<void> {
+  const m = model;
+  if (!m) throw new WorkerError('no-model', 'No model is loaded yet.');
+  if (!m.foreign) throw new WorkerError('model-invalid', 'This model comes with its own manifest; its input is fixed.');
+  post({ type: 'progress', id, stage: 'analyse', loaded: 0, total: null });
+  const started = performance.now();
+  const manifest = await probe(m.ort, m.session, m.foreign, choice);
+  model = { ...m, manifest };
+  post({ type: 'model-loaded', id, backend: m.backend, compileMs: performance.now() - started, manifest, fromCache: false });
 }
 
 async function decode(image: Blob): Promise<{ rgba: Uint8ClampedArray; width: number; height: number }> {
@@ -232,8 +393,8 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
   const results = await session.run({ [manifest.input.name]: input });
   const taps: TapOutput[] = [];
   for (const tap of manifest.taps) {
-    const out = results[tap.name];
-    if (!out) throw new WorkerError('inference', `The model returned no output "${tap.name}".`);
+    const out = results[tap.output ?? tap.name];
+    if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
     if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
     taps.push({ name: tap.name, dims: [...out.dims], data: ownedCopy(out.data as Float32Array) });
   }
@@ -256,7 +417,7 @@ function saneOutputs(taps: TapOutput[]): boolean {
 
 async function fallBackToWasm(m: LoadedModel, reason: string): Promise<LoadedModel> {
   const ort = await importOrt('wasm');
-  const session = await createSession(ort, m.bytes, 'wasm');
+  const session = await createSession(ort, m.bytes, 'wasm', m.externalData);
   await m.session.release().catch(() => undefined);
   model = {
     ...m,
@@ -302,7 +463,9 @@ async function run(id: number, image: Blob): Promise<void> {
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case 'load-model':
-      return loadModel(request.id, request.modelUrl, request.manifest, request.backend);
+      return loadModel(request.id, request.source, request.manifest, request.backend, request.input);
+    case 'configure-input':
+      return configureInput(request.id, request.input);
     case 'run':
       return run(request.id, request.image);
     default:
@@ -350,7 +513,7 @@ if (!self.name.startsWith('em-pthread')) {
     if (typeof request !== 'object' || request === null || typeof request.id !== 'number') {
       throw new Error(`Malformed worker request: ${JSON.stringify(request)}`);
     }
-    if (request.type !== 'load-model' && request.type !== 'run') {
+    if (request.type !== 'load-model' && request.type !== 'configure-input' && request.type !== 'run') {
       post({ type: 'error', id: request.id, code: 'internal', message: `Unknown worker request type "${String(request.type)}"` });
       return;
     }

@@ -3,6 +3,7 @@
  * Both sides import these types; every reply carries the id of the request it answers,
  * so overlapping requests can never be confused.
  */
+import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
@@ -44,15 +45,32 @@ export interface RunResult {
   backend: BackendInfo;
 }
 
-export type ProgressStage = 'download' | 'compile' | 'decode' | 'inference';
+/** 'read': reading dropped files; 'analyse': finding the layers of a foreign graph. */
+export type ProgressStage = 'download' | 'read' | 'analyse' | 'compile' | 'decode' | 'inference';
+
+/**
+ * Where a model comes from. Dropped files travel as File objects (structured clone
+ * shares the underlying blob, nothing is copied), so the worker can check their size
+ * before reading them.
+ */
+export type ModelSource =
+  | { kind: 'url'; url: string; /** keep it in Cache Storage so a reload does not download again */ cache: boolean }
+  | { kind: 'files'; model: File; /** external data files, matched by name to the model's `location`s */ externalData: File[] };
 
 export type WorkerRequest =
-  | { type: 'load-model'; id: number; modelUrl: string; manifest: Manifest; backend: BackendChoice }
+  /** manifest null: a foreign ONNX file; the worker derives the manifest from its graph. */
+  | { type: 'load-model'; id: number; source: ModelSource; manifest: Manifest | null; backend: BackendChoice; input: InputChoice | null }
+  /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
+  | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob };
 
 export type ErrorCode =
   | 'model-download'
   | 'model-invalid'
+  | 'not-onnx'
+  | 'not-image-model'
+  | 'unsupported-op'
+  | 'too-large'
   | 'session'
   | 'no-model'
   | 'decode'
@@ -63,7 +81,8 @@ export type ErrorCode =
 
 export type WorkerResponse =
   | { type: 'progress'; id: number; stage: ProgressStage; loaded: number; total: number | null }
-  | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number }
+  /** manifest: the one given, or the one derived from a foreign graph. */
+  | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number; manifest: Manifest; fromCache: boolean }
   | { type: 'run-result'; id: number; result: RunResult }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 

@@ -1,0 +1,187 @@
+/**
+ * "Bring your own model": loading a foreign ONNX image model from dropped files or a
+ * URL, its input settings, its labels, and the model cache. Like actions.ts, every
+ * failure becomes a message in the store and the previous model stays loaded.
+ */
+import { clearCachedModels, listCachedModels } from '../app/model-cache';
+import { parseLabelsText, type InputChoice } from '../model/derive-manifest';
+import type { Manifest } from '../model/manifest';
+import { defaultTap, isMapTap } from '../model/taps';
+import { softmax, topK } from '../render/predictions';
+import type { ModelSource } from '../worker/protocol';
+import { beginModelLoad, clampWindow, inferenceClient, isCurrentModelLoad, runPhoto } from './actions';
+import { useAppStore } from './store';
+
+/** ImageNet-1k class names (torchvision's order), used when a head has 1000 outputs and no labels. */
+export const IMAGENET_LABELS_URL = 'models/imagenet-labels.txt';
+
+export function modelUrlFromSearch(search: string): string | null {
+  const raw = new URLSearchParams(search).get('model');
+  if (!raw) return null;
+  try {
+    return new URL(raw, document.baseURI).href;
+  } catch {
+    return null;
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function logitsCount(manifest: Manifest): number | null {
+  return manifest.taps.find((t) => t.kind === 'logits')?.shape[0] ?? null;
+}
+
+async function imagenetLabels(): Promise<string[] | null> {
+  try {
+    const response = await fetch(new URL(IMAGENET_LABELS_URL, document.baseURI).href);
+    return response.ok ? parseLabelsText(await response.text()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Labels for a derived manifest: its metadata's, then ones the user gave, then ImageNet's for 1000 classes. */
+async function withLabels(manifest: Manifest, given: string[] | null): Promise<Manifest> {
+  const classes = logitsCount(manifest);
+  if (!manifest.derived || classes === null || manifest.labels.length === classes) return manifest;
+  if (given?.length === classes) return { ...manifest, labels: given, derived: { ...manifest.derived, labelsSource: 'file' } };
+  if (classes === 1000) {
+    const labels = await imagenetLabels();
+    if (labels?.length === 1000) return { ...manifest, labels, derived: { ...manifest.derived, labelsSource: 'imagenet' } };
+  }
+  return manifest;
+}
+
+function showModelInUrl(source: ModelSource | null): void {
+  // A reload then loads the same model again (from Cache Storage, not the network).
+  const url = new URL(location.href);
+  if (source?.kind === 'url') url.searchParams.set('model', source.url);
+  else url.searchParams.delete('model');
+  if (url.href !== location.href) history.replaceState(history.state, '', url.href);
+}
+
+/** Loads a foreign ONNX model; on any failure the previous model stays loaded and usable. */
+export async function loadForeignModel(source: ModelSource, options: { labels?: string[]; keepLabels?: string[] } = {}): Promise<void> {
+  const loadId = beginModelLoad();
+  const previous = useAppStore.getState();
+  useAppStore.setState({ status: 'loading-model', loadProgress: null, modelError: null });
+  try {
+    const loaded = await inferenceClient().loadFrom(source, null, previous.backendChoice, null, (p) => {
+      if (isCurrentModelLoad(loadId)) useAppStore.setState({ loadProgress: p });
+    });
+    if (!isCurrentModelLoad(loadId)) return;
+    const manifest = await withLabels(loaded.manifest, options.labels ?? options.keepLabels ?? null);
+    const modelUrl = source.kind === 'url' ? source.url : source.model.name;
+    useAppStore.setState({
+      status: 'ready',
+      loadProgress: null,
+      model: { manifest, manifestUrl: '', modelUrl, source, fromCache: loaded.fromCache, backend: loaded.backend, compileMs: loaded.compileMs },
+      selectedTap: defaultTap(manifest).name,
+      firstChannel: 0,
+      activations: null,
+    });
+    clampWindow();
+    showModelInUrl(source);
+    void refreshCachedModels();
+    const photo = useAppStore.getState().lastPhoto;
+    if (photo) await runPhoto(photo.blob, photo.name);
+  } catch (e) {
+    if (!isCurrentModelLoad(loadId)) return;
+    useAppStore.setState({ status: previous.model ? 'ready' : 'error', loadProgress: null, modelError: errorMessage(e) });
+  }
+}
+
+/** A foreign model's input size / normalisation changed: re-derive shapes and re-run the photo. */
+export async function configureForeignInput(choice: InputChoice): Promise<void> {
+  const s = useAppStore.getState();
+  if (!s.model?.manifest.derived) return;
+  useAppStore.setState({ status: 'loading-model', loadProgress: null, modelError: null });
+  try {
+    const reply = await inferenceClient().configureInput(choice, (p) => useAppStore.setState({ loadProgress: p }));
+    const current = useAppStore.getState();
+    if (!current.model) return;
+    const manifest: Manifest = { ...reply.manifest, labels: current.model.manifest.labels, derived: current.model.manifest.derived };
+    const keepTap = manifest.taps.some((t) => t.name === current.selectedTap && isMapTap(t));
+    useAppStore.setState({
+      status: 'ready',
+      loadProgress: null,
+      model: { ...current.model, manifest },
+      selectedTap: keepTap ? current.selectedTap : defaultTap(manifest).name,
+      activations: null,
+    });
+    clampWindow();
+    const photo = useAppStore.getState().lastPhoto;
+    if (photo) await runPhoto(photo.blob, photo.name);
+  } catch (e) {
+    useAppStore.setState({ status: useAppStore.getState().model ? 'ready' : 'error', loadProgress: null, modelError: errorMessage(e) });
+  }
+}
+
+/** A dropped or chosen labels.txt for the loaded model. */
+export async function applyLabelsFile(file: File): Promise<void> {
+  const labels = parseLabelsText(await file.text());
+  const s = useAppStore.getState();
+  const manifest = s.model?.manifest;
+  const classes = manifest ? logitsCount(manifest) : null;
+  if (!s.model || !manifest || classes === null) {
+    useAppStore.setState({ modelError: `"${file.name}" has labels, but the loaded model has no class output to name.` });
+    return;
+  }
+  if (labels.length !== classes) {
+    useAppStore.setState({ modelError: `"${file.name}" has ${labels.length} labels, but the model has ${classes} classes; the labels were not used.` });
+    return;
+  }
+  const next: Manifest = { ...manifest, labels, ...(manifest.derived ? { derived: { ...manifest.derived, labelsSource: 'file' as const } } : {}) };
+  const activations = s.activations;
+  const logitsName = manifest.taps.find((t) => t.kind === 'logits')!.name;
+  const logits = activations?.tensors.get(logitsName);
+  useAppStore.setState({
+    model: { ...s.model, manifest: next },
+    modelError: null,
+    activations: activations && logits ? { ...activations, top5: topK(softmax(logits.data), labels, 5) } : activations,
+  });
+}
+
+const MODEL_FILE = /\.onnx$/i;
+const LABELS_FILE = /\.txt$/i;
+const IMAGE_FILE = /\.(jpe?g|png|gif|webp|bmp|avif|heic|heif|tiff?)$/i;
+
+/**
+ * Handles dropped/chosen files that are a model (with its external data files) or a
+ * labels.txt; returns false when they are something else (a photo).
+ */
+export function acceptModelFiles(files: readonly File[]): boolean {
+  const model = files.find((f) => MODEL_FILE.test(f.name));
+  const labels = files.find((f) => LABELS_FILE.test(f.name));
+  if (model) {
+    const externalData = files.filter((f) => f !== model && f !== labels && !MODEL_FILE.test(f.name) && !IMAGE_FILE.test(f.name) && !f.type.startsWith('image/'));
+    const extraModels = files.filter((f) => f !== model && MODEL_FILE.test(f.name));
+    const go = async () => {
+      const given = labels ? parseLabelsText(await labels.text()) : undefined;
+      await loadForeignModel({ kind: 'files', model, externalData }, given ? { labels: given } : {});
+      if (extraModels.length > 0) useAppStore.setState({ photoNotice: `${extraModels.length + 1} .onnx files were dropped; loaded "${model.name}" only.` });
+    };
+    void go();
+    return true;
+  }
+  if (labels) {
+    void applyLabelsFile(labels);
+    return true;
+  }
+  return false;
+}
+
+export async function refreshCachedModels(): Promise<void> {
+  try {
+    useAppStore.setState({ cachedModels: await listCachedModels() });
+  } catch {
+    useAppStore.setState({ cachedModels: [] });
+  }
+}
+
+export async function clearModelCache(): Promise<void> {
+  await clearCachedModels();
+  await refreshCachedModels();
+}
