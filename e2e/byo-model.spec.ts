@@ -181,9 +181,10 @@ test('the Model URL field loads a model from the server, and the Model menu goes
 
 test('?model=<url> loads a model, a reload takes it from the cache without downloading, and the cache can be cleared', async ({ page, context }) => {
   let requests = 0;
-  context.on('request', (r) => {
-    // The page's own address also ends in .onnx (?model=…): count only requests for the file.
-    if (new URL(r.url()).pathname.endsWith('/mobilenet-v3-small.onnx')) requests++;
+  context.on('response', (r) => {
+    // The page's own address also ends in .onnx (?model=…): count only requests for the file,
+    // and only those that reached the server (the offline service worker relays the page's).
+    if (new URL(r.url()).pathname.endsWith('/mobilenet-v3-small.onnx') && !r.fromServiceWorker()) requests++;
   });
   await page.evaluate(async () => caches.delete('convlens-models-v1'));
   await page.goto(`./?model=${SERVED}/mobilenet-v3-small.onnx`);
