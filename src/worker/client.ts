@@ -3,7 +3,7 @@
  * with progress callbacks, a timeout, and a dead worker replaced rather than patched.
  */
 import type { Manifest } from '../model/manifest';
-import type { BackendChoice, BackendInfo, ErrorCode, ProgressStage, RunResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { BackendChoice, BackendInfo, ErrorCode, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse } from './protocol';
 import { assertNever } from './protocol';
 
 export class InferenceError extends Error {
@@ -126,8 +126,8 @@ export class InferenceClient {
     return { backend: reply.backend, compileMs: reply.compileMs };
   }
 
-  async run(image: Blob, onProgress?: (p: Progress) => void, timeoutMs = 180_000): Promise<RunResult> {
-    const reply = await this.request({ type: 'run', image }, onProgress, timeoutMs);
+  async run(image: Blob, onProgress?: (p: Progress) => void, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
+    const reply = await this.request({ type: 'run', image, slot }, onProgress, timeoutMs);
     if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
   }

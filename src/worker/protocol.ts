@@ -4,6 +4,7 @@
  * so overlapping requests can never be confused.
  */
 import type { Manifest } from '../model/manifest';
+import type { ChannelStats } from '../render/stats';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export type BackendName = 'wasm' | 'webgpu';
@@ -25,7 +26,17 @@ export interface TapOutput {
   name: string;
   dims: number[];
   data: Float32Array;
+  /** Per-channel statistics, computed once in the worker so the page never scans a whole layer. */
+  stats: ChannelStats;
+  /** Mean over channels at each position (H*W), for overlays and the stage overview. */
+  meanMap: Float32Array;
 }
+
+/**
+ * Which result a run fills: the main photo, or the second photo of a comparison.
+ * A newer run supersedes only waiting runs of the same slot.
+ */
+export type RunSlot = 'main' | 'compare';
 
 export interface RgbaImage {
   width: number;
@@ -48,7 +59,7 @@ export type ProgressStage = 'download' | 'compile' | 'decode' | 'inference';
 
 export type WorkerRequest =
   | { type: 'load-model'; id: number; modelUrl: string; manifest: Manifest; backend: BackendChoice }
-  | { type: 'run'; id: number; image: Blob };
+  | { type: 'run'; id: number; image: Blob; slot: RunSlot };
 
 export type ErrorCode =
   | 'model-download'
@@ -69,7 +80,12 @@ export type WorkerResponse =
 
 /** Buffers that must travel in the transfer list of a run result (never copied). */
 export function transferablesOf(result: RunResult): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = result.taps.map((t) => t.data.buffer as ArrayBuffer);
+  const buffers: ArrayBuffer[] = [];
+  for (const t of result.taps) {
+    buffers.push(t.data.buffer as ArrayBuffer, t.meanMap.buffer as ArrayBuffer);
+    const s = t.stats;
+    for (const a of [s.min, s.max, s.mean, s.std, s.fracPositive]) buffers.push(a.buffer as ArrayBuffer);
+  }
   buffers.push(result.crop.data.buffer as ArrayBuffer);
   return uniqueBuffers(buffers);
 }
