@@ -125,7 +125,7 @@ export function ChannelDetail() {
                 e.preventDefault();
                 e.stopPropagation(); // the probe moves, not the channel or the layer
                 const from = probe ?? { row: 0, col: 0 };
-                setProbe({ row: Math.max(0, Math.min(h - 1, from.row + (probe ? d[0] : 0))), col: Math.max(0, Math.min(w - 1, from.col + (probe ? d[1] : 0))) });
+                setProbe({ row: Math.max(0, Math.min(h - 1, from.row + d[0])), col: Math.max(0, Math.min(w - 1, from.col + d[1])) });
               }}
             />
             <figcaption aria-live="polite" data-testid="detail-probe">
