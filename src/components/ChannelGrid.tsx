@@ -59,6 +59,9 @@ export function ChannelGrid() {
   if (!model) {
     return <div className="grid-empty">{status === 'running' ? 'Running the network…' : 'Choose a photo to see what this layer responds to.'}</div>;
   }
+  if (model.channels.length === 0) {
+    return <div className="grid-empty">All {model.dims.channels} channels of {tap.name} are constant for this photo and hidden; untick “Hide dead channels” to see them.</div>;
+  }
   const labels = tap.kind === 'logits' ? manifest.labels : null;
   const size = presenter ? Math.max(tileSize, PRESENTER_TILE_SIZE) : tileSize;
   return (
