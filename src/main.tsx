@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
 import { initApp } from './store/actions';
 import { startServiceWorker } from './offline/register';
+import { startUrlSync } from './app/urlSync';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -11,5 +12,6 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
+startUrlSync();
 void initApp();
 void startServiceWorker();

@@ -1,61 +1,59 @@
-import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { renderChannel } from '../render/channelImage';
 import { getLut } from '../render/colormaps';
-import { channelWindow } from '../render/gridLayout';
 import { valueRange } from '../render/normalise';
-import { tensorDims } from '../render/types';
+import { formatTickValue } from '../render/legend';
 import {
   useAppStore,
-  selectChannelCount,
   selectColormap,
   selectCurrentTap,
-  selectCurrentTensor,
-  selectFirstChannel,
   selectActivations,
   selectManifest,
   selectNormalisation,
   selectStatus,
   selectTileSize,
 } from '../store/store';
-import { asMap, layerStats } from './layerData';
+import { openChannel } from './teachingActions';
+import { tileDescription, useGridModel } from './gridModel';
+
+/** Tile side in presenter mode: large enough to read from the back of a room. */
+export const PRESENTER_TILE_SIZE = 200;
 
 export function ChannelGrid() {
-  const raw = useAppStore(selectCurrentTensor);
+  const model = useGridModel();
   const tap = useAppStore(selectCurrentTap);
   const manifest = useAppStore(selectManifest);
   const status = useAppStore(selectStatus);
-  const first = useAppStore(selectFirstChannel);
-  const count = useAppStore(selectChannelCount);
   const tileSize = useAppStore(selectTileSize);
   const colormap = useAppStore(selectColormap);
   const normalisation = useAppStore(selectNormalisation);
   const activations = useAppStore(selectActivations);
+  const selected = useAppStore((s) => s.selectedChannel);
+  const view = useAppStore((s) => s.view);
+  const presenter = useAppStore((s) => s.presenter);
   const canvases = useRef<(HTMLCanvasElement | null)[]>([]);
   const lastPaintedRun = useRef(-1);
-
-  const tensor = useMemo(() => (raw ? asMap(raw) : null), [raw]);
-  const dims = tensor ? tensorDims(tensor) : null;
-  const win = channelWindow(dims?.channels ?? 0, first, count);
+  const channelsKey = model?.channels.join(',') ?? '';
 
   // All tiles are painted in one pass per change; slots are reused while the window slides.
   useLayoutEffect(() => {
-    if (!tensor || !dims) return;
+    if (!model) return;
+    const { tensor, dims, stats, channels } = model;
     const started = performance.now();
-    const stats = layerStats(tensor);
     const lut = getLut(colormap);
     const image = new ImageData(dims.width, dims.height);
-    for (let slot = 0; slot < win.count; slot++) {
+    channels.forEach((channel, slot) => {
       const canvas = canvases.current[slot];
-      if (!canvas) continue;
+      if (!canvas) return;
       if (canvas.width !== dims.width || canvas.height !== dims.height) {
         canvas.width = dims.width;
         canvas.height = dims.height;
       }
-      const channel = win.first + slot;
       renderChannel(image.data, tensor, channel, valueRange(tensor, channel, normalisation, undefined, stats), lut);
       canvas.getContext('2d')?.putImageData(image, 0, 0);
-    }
+    });
     gridPaints.push(performance.now() - started);
+    if (gridPaints.length > 500) gridPaints.shift();
     if (activations && activations.runId !== lastPaintedRun.current) {
       // Read by `npm run bench`: photo dropped → last tile of its grid painted.
       lastPaintedRun.current = activations.runId;
@@ -63,41 +61,65 @@ export function ChannelGrid() {
         detail: { runId: activations.runId, decodeMs: activations.decodeMs, preprocessMs: activations.preprocessMs, inferenceMs: activations.inferenceMs },
       });
     }
-    if (gridPaints.length > 500) gridPaints.shift();
-  }, [tensor, dims?.width, dims?.height, win.first, win.count, colormap, normalisation]);
+  }, [model?.tensor, channelsKey, colormap, normalisation]);
 
   if (!manifest || !tap) return <div className="grid-empty">Waiting for the model…</div>;
-  if (!tensor || !dims) {
+  if (!model) {
     return <div className="grid-empty">{status === 'running' ? 'Running the network…' : 'Choose a photo to see what this layer responds to.'}</div>;
   }
+  if (model.channels.length === 0) {
+    return <div className="grid-empty">All {model.dims.channels} channels of {tap.name} are constant for this photo and hidden; untick “Hide dead channels” to see them.</div>;
+  }
   const labels = tap.kind === 'logits' ? manifest.labels : null;
+  const size = presenter ? Math.max(tileSize, PRESENTER_TILE_SIZE) : tileSize;
   return (
-    <div
-      className="channel-grid"
-      data-testid="channel-grid"
-      data-tap={tap.name}
-      data-photo={activations?.photoName}
-      data-run={activations?.runId}
-      data-first={win.first}
-      data-count={win.count}
-      style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${tileSize}px, 1fr))` }}
-    >
-      {Array.from({ length: win.count }, (_, slot) => {
-        const channel = win.first + slot;
-        const caption = labels ? `${channel} ${labels[channel] ?? ''}` : String(channel);
-        return (
-          <div key={slot} className="tile" role="img" aria-label={`${tap.name} channel ${channel}`} style={{ width: tileSize }}>
-            <canvas
-              ref={(el) => {
-                canvases.current[slot] = el;
-              }}
-              style={{ width: tileSize, height: tileSize }}
-            />
-            <span className="tile__index">{caption}</span>
-          </div>
-        );
-      })}
-    </div>
+    <>
+      {view === 'strongest' && (
+        <p className="grid-caption" data-testid="strongest-caption">
+          The {model.channels.length} channels of <code>{tap.name}</code> with the highest mean activation for {activations?.photoName}, strongest first.
+        </p>
+      )}
+      <div
+        className="channel-grid"
+        data-testid="channel-grid"
+        data-tap={tap.name}
+        data-photo={activations?.photoName}
+        data-run={activations?.runId}
+        data-first={model.first}
+        data-count={model.count}
+        data-channels={channelsKey}
+        style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${size}px, 1fr))` }}
+      >
+        {model.channels.map((channel, slot) => {
+          const caption =
+            view === 'strongest'
+              ? `${channel} · mean ${formatTickValue(model.stats.mean[channel]!)}`
+              : labels
+                ? `${channel} ${labels[channel] ?? ''}`
+                : String(channel);
+          return (
+            <button
+              key={slot}
+              type="button"
+              className={`tile${selected === channel ? ' tile--selected' : ''}`}
+              aria-label={`${tap.name} channel ${channel}`}
+              aria-description={tileDescription(model.stats, channel)}
+              data-channel={channel}
+              style={{ width: size }}
+              onClick={() => openChannel(channel)}
+            >
+              <canvas
+                ref={(el) => {
+                  canvases.current[slot] = el;
+                }}
+                style={{ width: size, height: size }}
+              />
+              <span className="tile__index">{caption}</span>
+            </button>
+          );
+        })}
+      </div>
+    </>
   );
 }
 

@@ -1,3 +1,4 @@
+import { explainTap } from '../model/explain';
 import { groupTapsByStage, tapOptionLabel } from '../model/taps';
 import { selectLayer } from '../store/actions';
 import { useAppStore, selectCurrentTap, selectManifest, selectSelectedTap } from '../store/store';
@@ -36,6 +37,12 @@ export function LayerPicker() {
           <br />
           {tap.description}
         </p>
+      )}
+      {tap && (
+        <details className="layer-picker__explain" open>
+          <summary>What this layer does</summary>
+          <p data-testid="layer-explanation">{explainTap(manifest, tap)}</p>
+        </details>
       )}
     </div>
   );

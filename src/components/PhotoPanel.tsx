@@ -1,18 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { SAMPLES, sampleUrl, type Sample } from '../app/samples';
-import { runPhoto } from '../store/actions';
+import { SAMPLES, sampleUrl } from '../app/samples';
+import { runSample } from '../app/runSample';
 import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
-
-async function runSample(sample: Sample): Promise<void> {
-  try {
-    const response = await fetch(sampleUrl(sample));
-    if (!response.ok) throw new Error(`${response.status}`);
-    await runPhoto(await response.blob(), sample.file);
-  } catch (e) {
-    useAppStore.setState({ photoError: `Could not load the sample "${sample.title}": ${e instanceof Error ? e.message : String(e)}` });
-  }
-}
 
 function CropCanvas() {
   const activations = useAppStore(selectActivations);

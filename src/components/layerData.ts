@@ -3,7 +3,12 @@ import type { LayerTensor } from '../render/types';
 
 const statsCache = new WeakMap<Float32Array, ChannelStats>();
 
-/** Per-channel statistics, computed once per tensor (a run's tensors never change). */
+/** Stores the statistics the worker computed for a tensor, so layerStats never rescans it. */
+export function rememberStats(data: Float32Array, stats: ChannelStats): void {
+  statsCache.set(data, stats);
+}
+
+/** Per-channel statistics, computed once per tensor (a run's tensors never change); normally the worker's. */
 export function layerStats(tensor: LayerTensor): ChannelStats {
   let stats = statsCache.get(tensor.data);
   if (!stats) {

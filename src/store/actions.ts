@@ -10,13 +10,17 @@ import { softmax, topK } from '../render/predictions';
 import type { LayerTensor } from '../render/types';
 import { defaultChannelCount } from '../render/gridLayout';
 import { InferenceClient, InferenceError } from '../worker/client';
-import type { BackendChoice, RunResult } from '../worker/protocol';
+import type { BackendChoice, RunResult, RunSlot } from '../worker/protocol';
+import type { ChannelStats } from '../render/stats';
+import { rememberStats } from '../components/layerData';
 import { useAppStore } from './store';
 import type { Activations, ModelEntry } from './types';
 import { loadForeignModel, modelUrlFromSearch } from './byo-actions';
 
 let client: InferenceClient | null = null;
-let latestRunId = 0;
+/** Newest run per slot: a newer photo supersedes only the older run of its own slot. */
+const latestRunId: Record<RunSlot, number> = { main: 0, compare: 0 };
+let runIds = 0;
 let modelLoadId = 0;
 
 function getClient(): InferenceClient {
@@ -132,9 +136,13 @@ export async function loadModel(manifestUrl: string): Promise<void> {
       model: { manifest, manifestUrl, modelUrl, backend: loaded.backend, compileMs: loaded.compileMs },
       selectedTap: keepTap ? state.selectedTap : defaultTap(manifest).name,
       activations: state.model?.manifest.id === manifest.id ? state.activations : null,
+      compare: state.model?.manifest.id === manifest.id ? state.compare : null,
     });
-    const photo = useAppStore.getState().lastPhoto;
-    if (photo && !useAppStore.getState().activations) await runPhoto(photo.blob, photo.name);
+    const after = useAppStore.getState();
+    const second = after.lastComparePhoto;
+    if (second && !after.compare) void runComparePhoto(second.blob, second.name, second.sampleId);
+    const photo = after.lastPhoto;
+    if (photo && !after.activations) await runPhoto(photo.blob, photo.name, null, after.lastPhotoSampleId);
   } catch (e) {
     if (loadId !== modelLoadId) return;
     useAppStore.setState({ modelError: e instanceof Error ? e.message : String(e) });
@@ -142,18 +150,26 @@ export async function loadModel(manifestUrl: string): Promise<void> {
   }
 }
 
-function toActivations(runId: number, name: string, manifest: Manifest, result: RunResult, totalMs: number): Activations {
+function toActivations(runId: number, name: string, sampleId: string | null, manifest: Manifest, result: RunResult, totalMs: number): Activations {
   const tensors = new Map<string, LayerTensor>();
+  const stats = new Map<string, ChannelStats>();
+  const meanMaps = new Map<string, Float32Array>();
   for (const out of result.taps) {
     const tap = manifest.taps.find((t) => t.name === out.name);
     tensors.set(out.name, { name: out.name, shape: tap ? tap.shape : out.dims.slice(1), data: out.data });
+    stats.set(out.name, out.stats);
+    meanMaps.set(out.name, out.meanMap);
+    rememberStats(out.data, out.stats);
   }
   const logitsTap = manifest.taps.find((t) => t.kind === 'logits');
   const logits = logitsTap ? tensors.get(logitsTap.name) : undefined;
   return {
     runId,
     photoName: name,
+    sampleId,
     tensors,
+    stats,
+    meanMaps,
     crop: result.crop,
     source: result.source,
     top5: logits ? topK(softmax(logits.data), manifest.labels, 5) : [],
@@ -165,9 +181,9 @@ function toActivations(runId: number, name: string, manifest: Manifest, result: 
 }
 
 /** Runs one photo; a newer call supersedes this one, whose result is then dropped. */
-export async function runPhoto(blob: Blob, name: string, notice: string | null = null): Promise<void> {
-  const runId = ++latestRunId;
-  useAppStore.setState({ lastPhoto: { blob, name }, photoNotice: notice });
+export async function runPhoto(blob: Blob, name: string, notice: string | null = null, sampleId: string | null = null): Promise<void> {
+  const runId = (latestRunId.main = ++runIds);
+  useAppStore.setState({ lastPhoto: { blob, name }, lastPhotoSampleId: sampleId, photoNotice: notice });
   if (blob.size === 0) {
     useAppStore.setState({ photoError: `"${name}" is empty (0 bytes): nothing to show.` });
     return;
@@ -178,11 +194,11 @@ export async function runPhoto(blob: Blob, name: string, notice: string | null =
   useAppStore.setState({ status: 'running', runProgress: null });
   try {
     const result = await getClient().run(blob, (p) => {
-      if (runId === latestRunId) useAppStore.setState({ runProgress: p });
+      if (runId === latestRunId.main) useAppStore.setState({ runProgress: p });
     });
-    if (runId !== latestRunId) return;
+    if (runId !== latestRunId.main) return;
     const manifest = useAppStore.getState().model!.manifest;
-    const activations = toActivations(runId, name, manifest, result, performance.now() - started);
+    const activations = toActivations(runId, name, sampleId, manifest, result, performance.now() - started);
     const model = useAppStore.getState().model;
     useAppStore.setState({
       status: 'ready',
@@ -194,13 +210,46 @@ export async function runPhoto(blob: Blob, name: string, notice: string | null =
     clampWindow();
   } catch (e) {
     if (e instanceof InferenceError && e.code === 'superseded') return;
-    if (runId !== latestRunId) return;
+    if (runId !== latestRunId.main) return;
     const reason = e instanceof Error ? e.message : String(e);
     useAppStore.setState({
       status: useAppStore.getState().model ? 'ready' : 'error',
       runProgress: null,
       photoError: `Could not process "${name}": ${reason}`,
     });
+  }
+}
+
+/**
+ * Runs the second photo of a comparison into the 'compare' slot. It never supersedes
+ * (and is never superseded by) the main photo's run; a newer second photo does.
+ */
+export async function runComparePhoto(blob: Blob, name: string, sampleId: string | null = null): Promise<void> {
+  const runId = (latestRunId.compare = ++runIds);
+  useAppStore.setState({ lastComparePhoto: { blob, name, sampleId } });
+  if (blob.size === 0) {
+    useAppStore.setState({ photoError: `"${name}" is empty (0 bytes): nothing to compare.` });
+    return;
+  }
+  if (!useAppStore.getState().model) return; // loadModel picks up lastComparePhoto
+  const started = performance.now();
+  useAppStore.setState({ compareProgress: { stage: 'decode', loaded: 0, total: null } });
+  try {
+    const result = await getClient().run(
+      blob,
+      (p) => {
+        if (runId === latestRunId.compare) useAppStore.setState({ compareProgress: p });
+      },
+      undefined,
+      'compare',
+    );
+    if (runId !== latestRunId.compare) return;
+    const manifest = useAppStore.getState().model!.manifest;
+    useAppStore.setState({ compare: toActivations(runId, name, sampleId, manifest, result, performance.now() - started), compareProgress: null });
+  } catch (e) {
+    if (e instanceof InferenceError && e.code === 'superseded') return;
+    if (runId !== latestRunId.compare) return;
+    useAppStore.setState({ compareProgress: null, photoError: `Could not process the second photo "${name}": ${e instanceof Error ? e.message : String(e)}` });
   }
 }
 

@@ -9,6 +9,7 @@ import type { BackendChoice } from '../worker/protocol';
 import type { Progress } from '../worker/client';
 import type { CachedModel } from '../app/model-cache';
 import type { Activations, AppStatus, LoadedModelInfo, ModelEntry } from './types';
+import { createTeachingSlice, type TeachingSlice } from './teachingSlice';
 
 export interface ModelSlice {
   status: AppStatus;
@@ -46,7 +47,7 @@ export interface ViewSlice {
   setNormalisation: (mode: NormalisationMode) => void;
 }
 
-export type AppState = ModelSlice & RunSlice & ViewSlice;
+export type AppState = ModelSlice & RunSlice & ViewSlice & TeachingSlice;
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = () => ({
   status: 'idle',
@@ -87,6 +88,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createModelSlice(...a),
   ...createRunSlice(...a),
   ...createViewSlice(...a),
+  ...createTeachingSlice(...a),
 }));
 
 export const selectStatus = (s: AppState) => s.status;

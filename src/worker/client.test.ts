@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InferenceClient, InferenceError } from './client';
-import { transferablesOf, type RunResult, type WorkerRequest, type WorkerResponse } from './protocol';
+import { transferablesOf, type RunResult, type TapOutput, type WorkerRequest, type WorkerResponse } from './protocol';
+import { summariseTap } from './tapSummary';
+
+const tapOutput = (name: string, data: Float32Array): TapOutput => ({ name, dims: [1, data.length], data, ...summariseTap(data, [data.length]) });
 
 /** A stand-in Worker that records requests and lets the test answer them. */
 class FakeWorker extends EventTarget {
@@ -28,7 +31,7 @@ function setup() {
 }
 
 const result = (): RunResult => ({
-  taps: [{ name: 'logits', dims: [1, 3], data: new Float32Array([1, 2, 3]) }],
+  taps: [tapOutput('logits', new Float32Array([1, 2, 3]))],
   crop: { width: 1, height: 1, data: new Uint8ClampedArray(4) },
   source: { width: 1, height: 1 },
   decodeMs: 1,
@@ -89,10 +92,11 @@ describe('transferablesOf', () => {
   it('lists every buffer once', () => {
     const r = result();
     const shared = new Float32Array(8);
-    r.taps.push({ name: 'a', dims: [4], data: shared.subarray(0, 4) }, { name: 'b', dims: [4], data: shared.subarray(4) });
+    r.taps.push(tapOutput('a', shared.subarray(0, 4)), tapOutput('b', shared.subarray(4)));
     const buffers = transferablesOf(r);
-    expect(buffers).toHaveLength(3);
-    expect(new Set(buffers).size).toBe(3);
+    // crop + logits data + one shared buffer for a and b + 6 summary buffers (mean map, 5 stats) per tap
+    expect(buffers).toHaveLength(1 + 1 + 1 + 3 * 6);
+    expect(new Set(buffers).size).toBe(buffers.length);
   });
 });
 

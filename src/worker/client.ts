@@ -4,7 +4,7 @@
  */
 import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
-import type { BackendChoice, BackendInfo, ErrorCode, ModelSource, ProgressStage, RunResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { BackendChoice, BackendInfo, ErrorCode, ModelSource, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse } from './protocol';
 import { assertNever } from './protocol';
 
 export class InferenceError extends Error {
@@ -153,8 +153,8 @@ export class InferenceClient {
     return loadedReply(await this.request({ type: 'configure-input', input }, onProgress));
   }
 
-  async run(image: Blob, onProgress?: (p: Progress) => void, timeoutMs = 180_000): Promise<RunResult> {
-    const reply = await this.request({ type: 'run', image }, onProgress, timeoutMs);
+  async run(image: Blob, onProgress?: (p: Progress) => void, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
+    const reply = await this.request({ type: 'run', image, slot }, onProgress, timeoutMs);
     if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
   }

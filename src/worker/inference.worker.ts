@@ -14,6 +14,7 @@ import { addGraphOutputs, OnnxFormatError, readOnnx, type OnnxSummary } from '..
 import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
+import { summariseTap } from './tapSummary';
 import {
   assertNever,
   transferablesOf,
@@ -23,6 +24,7 @@ import {
   type ErrorCode,
   type ModelSource,
   type RunResult,
+  type RunSlot,
   type TapOutput,
   type WorkerRequest,
   type WorkerResponse,
@@ -396,7 +398,8 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
     const out = results[tap.output ?? tap.name];
     if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
     if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
-    taps.push({ name: tap.name, dims: [...out.dims], data: ownedCopy(out.data as Float32Array) });
+    const data = ownedCopy(out.data as Float32Array);
+    taps.push({ name: tap.name, dims: [...out.dims], data, ...summariseTap(data, tap.shape) });
   }
   for (const out of Object.values(results)) out.dispose();
   input.dispose();
@@ -492,10 +495,12 @@ async function pump(): Promise<void> {
 
 function enqueue(request: WorkerRequest): void {
   if (request.type === 'run') {
-    // Only the newest photo matters: runs still waiting are answered as superseded, not run.
+    // Only the newest photo of a slot matters: runs of that slot still waiting are answered
+    // as superseded, not run; the other slot's (the compared photo's) run is left alone.
+    const slot: RunSlot = request.slot ?? 'main';
     for (let i = queue.length - 1; i >= 0; i--) {
       const waiting = queue[i]!;
-      if (waiting.type === 'run') {
+      if (waiting.type === 'run' && (waiting.slot ?? 'main') === slot) {
         queue.splice(i, 1);
         post({ type: 'error', id: waiting.id, code: 'superseded', message: 'A newer photo replaced this one.' });
       }

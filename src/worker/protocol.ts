@@ -5,6 +5,7 @@
  */
 import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
+import type { ChannelStats } from '../render/stats';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export type BackendName = 'wasm' | 'webgpu';
@@ -26,7 +27,17 @@ export interface TapOutput {
   name: string;
   dims: number[];
   data: Float32Array;
+  /** Per-channel statistics, computed once in the worker so the page never scans a whole layer. */
+  stats: ChannelStats;
+  /** Mean over channels at each position (H*W), for overlays and the stage overview. */
+  meanMap: Float32Array;
 }
+
+/**
+ * Which result a run fills: the main photo, or the second photo of a comparison.
+ * A newer run supersedes only waiting runs of the same slot.
+ */
+export type RunSlot = 'main' | 'compare';
 
 export interface RgbaImage {
   width: number;
@@ -62,7 +73,7 @@ export type WorkerRequest =
   | { type: 'load-model'; id: number; source: ModelSource; manifest: Manifest | null; backend: BackendChoice; input: InputChoice | null }
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
   | { type: 'configure-input'; id: number; input: InputChoice }
-  | { type: 'run'; id: number; image: Blob };
+  | { type: 'run'; id: number; image: Blob; slot: RunSlot };
 
 export type ErrorCode =
   | 'model-download'
@@ -88,7 +99,12 @@ export type WorkerResponse =
 
 /** Buffers that must travel in the transfer list of a run result (never copied). */
 export function transferablesOf(result: RunResult): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = result.taps.map((t) => t.data.buffer as ArrayBuffer);
+  const buffers: ArrayBuffer[] = [];
+  for (const t of result.taps) {
+    buffers.push(t.data.buffer as ArrayBuffer, t.meanMap.buffer as ArrayBuffer);
+    const s = t.stats;
+    for (const a of [s.min, s.max, s.mean, s.std, s.fracPositive]) buffers.push(a.buffer as ArrayBuffer);
+  }
   buffers.push(result.crop.data.buffer as ArrayBuffer);
   return uniqueBuffers(buffers);
 }

@@ -1,0 +1,73 @@
+/**
+ * The shareable part of the view, as URL query parameters. Decoding validates every
+ * value and drops what it does not recognise, so a hand-edited or stale link still
+ * opens the app; a layer name is checked against the model later, when it has loaded.
+ */
+import { isColormapId, type ColormapId } from '../render/colormaps';
+import { NORMALISATION_MODES, type NormalisationMode } from '../render/normalise';
+import { isSortKey } from '../render/channelOrder';
+import type { ChannelSortKey } from '../render/stats';
+import { MAIN_VIEWS, type MainView } from '../store/teachingSlice';
+import { SAMPLES } from './samples';
+
+export interface UrlViewState {
+  layer?: string;
+  first?: number;
+  count?: number;
+  channel?: number;
+  norm?: NormalisationMode;
+  cmap?: ColormapId;
+  sample?: string;
+  compare?: string;
+  view?: MainView;
+  sort?: ChannelSortKey;
+}
+
+/** Parameters this module owns; everything else in the query (e.g. ?backend=) is left alone. */
+const KEYS = ['layer', 'first', 'count', 'channel', 'norm', 'cmap', 'sample', 'compare', 'view', 'sort'] as const;
+
+function nonNegativeInt(v: string | null, max = 1_000_000): number | undefined {
+  if (v === null || !/^\d{1,7}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n <= max ? n : undefined;
+}
+
+const isSample = (id: string | null): id is string => id !== null && SAMPLES.some((s) => s.id === id);
+
+export function decodeViewState(search: string): UrlViewState {
+  const p = new URLSearchParams(search);
+  const out: UrlViewState = {};
+  const layer = p.get('layer');
+  if (layer && /^[\w.:/-]{1,200}$/.test(layer)) out.layer = layer;
+  const first = nonNegativeInt(p.get('first'));
+  if (first !== undefined) out.first = first;
+  const count = nonNegativeInt(p.get('count'));
+  if (count !== undefined && count > 0) out.count = count;
+  const channel = nonNegativeInt(p.get('channel'));
+  if (channel !== undefined) out.channel = channel;
+  const norm = p.get('norm');
+  if (norm && NORMALISATION_MODES.some((m) => m.id === norm)) out.norm = norm as NormalisationMode;
+  const cmap = p.get('cmap');
+  if (cmap && isColormapId(cmap)) out.cmap = cmap;
+  const sample = p.get('sample');
+  if (isSample(sample)) out.sample = sample;
+  const compare = p.get('compare');
+  if (isSample(compare)) out.compare = compare;
+  const view = p.get('view');
+  if (view && (MAIN_VIEWS as readonly string[]).includes(view)) out.view = view as MainView;
+  const sort = p.get('sort');
+  if (sort && isSortKey(sort)) out.sort = sort;
+  return out;
+}
+
+/** The query string for `state`, keeping unrelated parameters of `currentSearch` (such as ?backend=). */
+export function encodeViewState(state: UrlViewState, currentSearch = ''): string {
+  const p = new URLSearchParams(currentSearch);
+  for (const k of KEYS) p.delete(k);
+  for (const k of KEYS) {
+    const v = state[k];
+    if (v !== undefined) p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
