@@ -47,9 +47,8 @@ test.describe('deployed under /convlens/ on a host without COOP/COEP headers', (
   test('the service worker makes the page cross-origin isolated and WASM runs with threads; every file is local', async ({ page }) => {
     const documents: string[] = [];
     const hosts = new Set<string>();
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) documents.push(frame.url());
-    });
+    // Document loads only: the URL state's history.replaceState is a navigation too.
+    page.on('domcontentloaded', () => documents.push(page.url()));
     page.on('request', (r) => hosts.add(new URL(r.url()).host));
     await page.goto(`${server.url}?backend=wasm`);
     // First load: not isolated; the worker installs, claims the page and reloads it once.
