@@ -1,5 +1,6 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { CSP_HEADER, CSP_META } from './src/app/csp';
 
 // COOP/COEP make the page cross-origin isolated, which is what lets
 // onnxruntime-web use SharedArrayBuffer and therefore WASM threads.
@@ -9,13 +10,22 @@ export const isolationHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+// Static hosts cannot send headers: the built page carries its policy itself (see src/app/csp.ts).
+function cspMetaTag(): Plugin {
+  return {
+    name: 'convlens-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
   // Relative base: the built site works from any sub-path (/, /convlens/, a file share).
   base: './',
-  plugins: [react()],
+  plugins: [react(), cspMetaTag()],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': CSP_HEADER } },
   // The dev server's pre-bundling would move onnxruntime-web away from its .wasm files.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: {

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
 import { initApp } from './store/actions';
+import { installDebugHook } from './app/debugHook';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -10,4 +11,5 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
+installDebugHook(location.search);
 void initApp();

@@ -4,6 +4,7 @@
  * so overlapping requests can never be confused.
  */
 import type { Manifest } from '../model/manifest';
+import type { ImageFormat } from '../image/sniff';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export type BackendName = 'wasm' | 'webgpu';
@@ -33,11 +34,25 @@ export interface RgbaImage {
   data: Uint8ClampedArray;
 }
 
+/** What decoding found out about a photo, for the notes the page shows under it. */
+export interface DecodeInfo {
+  format: ImageFormat;
+  /** Size the browser decoded it at: smaller than the source when pre-shrunk (src/image/preShrink.ts). */
+  width: number;
+  height: number;
+  /** Some pixels were not opaque: they were composited over white (rgbaToRgb in src/image/resize.ts). */
+  transparent: boolean;
+  /** Frames in an animated GIF/WebP/PNG (only the first is used); null when not known. */
+  frames: number | null;
+}
+
 export interface RunResult {
   taps: TapOutput[];
   /** The exact cropSize x cropSize pixels the model saw, RGBA. */
   crop: RgbaImage;
+  /** The photo's size after EXIF rotation. */
   source: { width: number; height: number };
+  decoded: DecodeInfo;
   decodeMs: number;
   preprocessMs: number;
   inferenceMs: number;
@@ -46,9 +61,22 @@ export interface RunResult {
 
 export type ProgressStage = 'download' | 'compile' | 'decode' | 'inference';
 
+/** Fault injection and counters for tests and the `?debug` hook; never used by the app itself. */
+export type DebugAction = 'stats' | 'crash' | 'lose-gpu';
+
+export interface WorkerStats {
+  /** Runs that reached session.run (superseded ones never do). */
+  runsExecuted: number;
+  runsSuperseded: number;
+  /** Bytes of the WebAssembly memories onnxruntime created (they only ever grow). */
+  wasmMemoryBytes: number;
+  backend: BackendName | null;
+}
+
 export type WorkerRequest =
   | { type: 'load-model'; id: number; modelUrl: string; manifest: Manifest; backend: BackendChoice }
-  | { type: 'run'; id: number; image: Blob };
+  | { type: 'run'; id: number; image: Blob }
+  | { type: 'debug'; id: number; action: DebugAction };
 
 export type ErrorCode =
   | 'model-download'
@@ -65,6 +93,7 @@ export type WorkerResponse =
   | { type: 'progress'; id: number; stage: ProgressStage; loaded: number; total: number | null }
   | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number }
   | { type: 'run-result'; id: number; result: RunResult }
+  | { type: 'debug-reply'; id: number; stats: WorkerStats }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 
 /** Buffers that must travel in the transfer list of a run result (never copied). */
