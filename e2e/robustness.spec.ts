@@ -281,6 +281,11 @@ test.describe('faults', () => {
     const superseded = after.runsSuperseded - before.runsSuperseded;
     console.log(`ten drops in ${dropMs} ms: ${executed} run(s) executed, ${superseded} superseded in the queue`);
     expect(executed + superseded).toBe(10);
-    expect(executed).toBeLessThanOrEqual(3);
+    // Without supersession all ten would run. A short run can finish between two drops
+    // 50 ms apart, so a few may; most must be dropped unrun.
+    expect(executed).toBeLessThanOrEqual(5);
+    // Nothing is left queued: no run happens after the last result.
+    await page.waitForTimeout(1000);
+    expect((await workerStats(page)).runsExecuted).toBe(after.runsExecuted);
   });
 });
