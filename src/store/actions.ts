@@ -216,7 +216,7 @@ export function selectLayer(name: string): void {
 
 async function recoverFromCrash(reason: string): Promise<void> {
   const s = useAppStore.getState();
-  useAppStore.setState({ photoError: `${reason} Reloading the model…` });
+  useAppStore.setState({ photoError: `${/[.!?]$/.test(reason) ? reason : `${reason}.`} Reloading the model…` });
   if (s.model) {
     await loadModel(s.model.manifestUrl);
     const after = useAppStore.getState();
