@@ -1,7 +1,8 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { HASHED_ASSET, MAX_PRECACHE_FILE_BYTES, WEBGPU_WASM_GLOB, precacheGlobs } from './src/offline/precache.config';
+import { HASHED_ASSET, MAX_PRECACHE_FILE_BYTES, WEBGPU_WASM_GLOB, precacheGlobs } from './src/offline/precache.config.ts';
+import { CSP_HEADER, CSP_META } from './src/app/csp.ts';
 
 // COOP/COEP make the page cross-origin isolated, which is what lets
 // onnxruntime-web use SharedArrayBuffer and therefore WASM threads.
@@ -10,6 +11,15 @@ export const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+// Static hosts cannot send headers: the built page carries its policy itself (see src/app/csp.ts).
+function cspMetaTag(): Plugin {
+  return {
+    name: 'convlens-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' }],
+  };
+}
 
 export default defineConfig({
   // Relative base: the built site works from any sub-path (/, /convlens/, a file share).
@@ -33,10 +43,11 @@ export default defineConfig({
         dontCacheBustURLsMatching: HASHED_ASSET,
       },
     }),
+    cspMetaTag(),
   ],
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': CSP_HEADER } },
   // The dev server's pre-bundling would move onnxruntime-web away from its .wasm files.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: {

@@ -4,6 +4,7 @@ import { App } from './components/App';
 import { initApp } from './store/actions';
 import { startServiceWorker } from './offline/register';
 import { startUrlSync } from './app/urlSync';
+import { installDebugHook } from './app/debugHook';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -13,5 +14,6 @@ createRoot(document.getElementById('root')!).render(
 );
 
 startUrlSync();
+installDebugHook(location.search);
 void initApp();
 void startServiceWorker();

@@ -64,6 +64,12 @@ describe('preprocess', () => {
     const expectCrop = cropRgb(resizeBilinearPIL(rgbaToRgb(rgba, w, h), rs.width, rs.height), centerCropBox(rs.width, rs.height, 224));
     expect(Buffer.compare(Buffer.from(pre.crop.data), Buffer.from(expectCrop.data))).toBe(0);
     expect(Array.from(pre.tensor.subarray(0, 100))).toEqual(Array.from(toNormalizedCHW(expectCrop, spec.mean, spec.std).subarray(0, 100)));
+      expect(pre.transparent).toBe(true);
+  });
+
+  it('reports an opaque image as not transparent', () => {
+    const rgba = new Uint8ClampedArray(8 * 8 * 4).fill(255);
+    expect(preprocess(rgba, 8, 8, spec).transparent).toBe(false);
   });
 
   it('zero-pads when the resized image is smaller than the crop', () => {

@@ -28,6 +28,8 @@ export interface PreprocessResult {
   crop: RgbImage;
   /** Size of the full resized image the crop was taken from. */
   resized: { width: number; height: number };
+  /** Some pixels were not fully opaque, so the image was composited over white first. */
+  transparent: boolean;
 }
 
 /**
@@ -40,10 +42,11 @@ export function preprocess(rgba: Uint8ClampedArray | Uint8Array, width: number, 
   }
   const resized = resizedSize(width, height, spec.resizeSize);
   const box = centerCropBox(resized.width, resized.height, spec.cropSize);
-  const src: PixelSource = isOpaque(rgba)
+  const transparent = !isOpaque(rgba);
+  const src: PixelSource = !transparent
     ? { width, height, data: rgba, channels: 4 }
     : { ...rgbaToRgb(rgba, width, height), channels: 3 };
   const crop = resizeAndCropSource(src, resized.width, resized.height, box);
   const tensor = spec.layout === 'NHWC' ? toNormalizedHWC(crop, spec.mean, spec.std) : toNormalizedCHW(crop, spec.mean, spec.std);
-  return { tensor, crop, resized };
+  return { tensor, crop, resized, transparent };
 }

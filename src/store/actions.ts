@@ -9,6 +9,7 @@ import type { Manifest } from '../model/manifest';
 import { softmax, topK } from '../render/predictions';
 import type { LayerTensor } from '../render/types';
 import { defaultChannelCount } from '../render/gridLayout';
+import { photoNotes } from '../app/photoNotes';
 import { InferenceClient, InferenceError } from '../worker/client';
 import type { BackendChoice, RunResult, RunSlot } from '../worker/protocol';
 import type { ChannelStats } from '../render/stats';
@@ -22,6 +23,8 @@ let client: InferenceClient | null = null;
 const latestRunId: Record<RunSlot, number> = { main: 0, compare: 0 };
 let runIds = 0;
 let modelLoadId = 0;
+/** A photo whose run the worker's death cut short; recoverFromCrash runs it again. */
+let interruptedPhoto: Blob | null = null;
 
 function getClient(): InferenceClient {
   if (!client) {
@@ -200,17 +203,22 @@ export async function runPhoto(blob: Blob, name: string, notice: string | null =
     const manifest = useAppStore.getState().model!.manifest;
     const activations = toActivations(runId, name, sampleId, manifest, result, performance.now() - started);
     const model = useAppStore.getState().model;
+    const notes = [notice, ...photoNotes(result.source, result.decoded, manifest.input.resizeSize)].filter((n) => n !== null);
     useAppStore.setState({
       status: 'ready',
       runProgress: null,
       activations,
+      // A photo that worked answers every earlier error: the last good model is in use.
       photoError: null,
+      modelError: null,
+      photoNotice: notes.length > 0 ? notes.join(' ') : null,
       model: model ? { ...model, backend: result.backend } : model,
     });
     clampWindow();
   } catch (e) {
     if (e instanceof InferenceError && e.code === 'superseded') return;
     if (runId !== latestRunId.main) return;
+    if (e instanceof InferenceError && e.code === 'worker-crashed') interruptedPhoto = blob;
     const reason = e instanceof Error ? e.message : String(e);
     useAppStore.setState({
       status: useAppStore.getState().model ? 'ready' : 'error',
@@ -281,9 +289,15 @@ export function selectLayer(name: string): void {
 
 async function recoverFromCrash(reason: string): Promise<void> {
   const s = useAppStore.getState();
-  useAppStore.setState({ photoError: `${reason} Reloading the model…` });
+  useAppStore.setState({ photoError: `${/[.!?]$/.test(reason) ? reason : `${reason}.`} Reloading the model…` });
   if (s.model) {
     await (s.model.source ? loadForeignModel(s.model.source, { keepLabels: s.model.manifest.labels }) : loadModel(s.model.manifestUrl));
-    if (!useAppStore.getState().modelError) useAppStore.setState({ photoError: null });
+    const after = useAppStore.getState();
+    if (after.modelError) return;
+    useAppStore.setState({ photoError: null });
+    // A photo dropped while the worker died must not be lost: run it on the new worker.
+    const photo = after.lastPhoto;
+    if (photo && photo.blob === interruptedPhoto && after.status === 'ready') await runPhoto(photo.blob, photo.name);
+    interruptedPhoto = null;
   }
 }

@@ -34,6 +34,7 @@ const result = (): RunResult => ({
   taps: [tapOutput('logits', new Float32Array([1, 2, 3]))],
   crop: { width: 1, height: 1, data: new Uint8ClampedArray(4) },
   source: { width: 1, height: 1 },
+  decoded: { format: 'png', width: 1, height: 1, transparent: false, frames: null },
   decodeMs: 1,
   preprocessMs: 1,
   inferenceMs: 1,

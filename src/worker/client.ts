@@ -4,7 +4,7 @@
  */
 import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
-import type { BackendChoice, BackendInfo, ErrorCode, ModelSource, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse } from './protocol';
+import type { BackendChoice, BackendInfo, DebugAction, ErrorCode, ModelSource, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
 import { assertNever } from './protocol';
 
 export class InferenceError extends Error {
@@ -103,6 +103,7 @@ export class InferenceClient {
         return;
       case 'model-loaded':
       case 'run-result':
+      case 'debug-reply':
         this.settle(message.id);
         p.resolve(message);
         return;
@@ -157,6 +158,13 @@ export class InferenceClient {
     const reply = await this.request({ type: 'run', image, slot }, onProgress, timeoutMs);
     if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
+  }
+
+  /** Counters, or a fault injected on purpose (tests and the ?debug hook only). 'crash' never answers: the worker dies. */
+  async debug(action: DebugAction, timeoutMs = 30_000): Promise<WorkerStats> {
+    const reply = await this.request({ type: 'debug', action }, undefined, timeoutMs);
+    if (reply.type !== 'debug-reply') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.stats;
   }
 
   dispose(): void {

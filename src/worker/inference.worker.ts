@@ -4,6 +4,7 @@
  * (WebGPU when it really works, WASM otherwise), decodes and preprocesses photos
  * and runs them, fetching every tap in one run. The page never blocks on any of it.
  */
+import { wasmMemoryBytes } from './wasmMemory';
 import type * as OrtModule from 'onnxruntime-web';
 import type { Manifest } from '../model/manifest';
 import { readCachedModel, storeCachedModel } from '../app/model-cache';
@@ -15,12 +16,16 @@ import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
 import { summariseTap } from './tapSummary';
+import { preShrinkSize } from '../image/preShrink';
+import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
   assertNever,
   transferablesOf,
   type BackendChoice,
   type BackendInfo,
   type BackendName,
+  type DebugAction,
+  type DecodeInfo,
   type ErrorCode,
   type ModelSource,
   type RunResult,
@@ -72,6 +77,9 @@ interface LoadedModel {
 let model: LoadedModel | null = null;
 const queue: WorkerRequest[] = [];
 let busy = false;
+/** Set when the GPU device behind the WebGPU session is lost: the next run moves to WASM. */
+let gpuLost: string | null = null;
+const counters = { runsExecuted: 0, runsSuperseded: 0 };
 
 function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -259,6 +267,15 @@ async function probe(ort: Ort, session: Session, graph: ForeignGraph, choice: In
   }
 }
 
+/** onnxruntime creates the GPUDevice itself; a lost device (driver reset, tab in background on some GPUs) must not leave us on a dead session. */
+async function watchGpuDevice(ort: Ort): Promise<void> {
+  gpuLost = null;
+  const device = await ort.env.webgpu.device;
+  void device.lost.then((info) => {
+    if (model?.backend.name === 'webgpu') gpuLost = info.message ? `${info.reason}: ${info.message}` : info.reason;
+  });
+}
+
 function checkOutputs(session: Session, manifest: Manifest): void {
   const outputs = new Set(session.outputNames);
   const missing = manifest.taps.filter((t) => !outputs.has(t.name)).map((t) => t.name);
@@ -300,6 +317,7 @@ async function loadModel(id: number, source: ModelSource, given: Manifest | null
       try {
         ort = await importOrt('webgpu');
         session = await createSession(ort, sessionBytes, 'webgpu', externalData);
+        await watchGpuDevice(ort);
         name = 'webgpu';
         adapterName = adapterLabel(adapter);
       } catch (e) {
@@ -362,21 +380,67 @@ async function configureInput(id: number, choice: InputChoice): Promise<void> {
   post({ type: 'model-loaded', id, backend: m.backend, compileMs: performance.now() - started, manifest, fromCache: false });
 }
 
-async function decode(image: Blob): Promise<{ rgba: Uint8ClampedArray; width: number; height: number }> {
+interface Decoded {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** Size after EXIF rotation, before any pre-shrinking. */
+  source: { width: number; height: number };
+  format: ImageFormat;
+  frames: number | null;
+}
+
+// Raw decoded values, as PIL sees them: no colour management, no premultiplication.
+const BITMAP_OPTIONS: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' };
+
+/** Frames of an animated image, from the browser's own decoder (WebCodecs); null where unknown. */
+async function frameCount(image: Blob, format: ImageFormat): Promise<number | null> {
+  if (typeof ImageDecoder === 'undefined' || (format !== 'gif' && format !== 'webp' && format !== 'png')) return null;
+  let decoder: ImageDecoder | null = null;
+  try {
+    decoder = new ImageDecoder({ data: image.stream(), type: `image/${format}` });
+    await decoder.completed;
+    return decoder.tracks.selectedTrack?.frameCount ?? null;
+  } catch {
+    return null;
+  } finally {
+    decoder?.close();
+  }
+}
+
+async function decode(image: Blob): Promise<Decoded> {
+  const head = new Uint8Array(await image.slice(0, SNIFF_BYTES).arrayBuffer());
+  const format = sniffFormat(head);
+  // Chrome decodes a cut-off JPEG without complaint, greying out the missing part.
+  if (format === 'jpeg' && jpegIsTruncated(new Uint8Array(await image.arrayBuffer()))) throw new WorkerError('decode', TRUNCATED_JPEG_MESSAGE);
   let bitmap: ImageBitmap;
   try {
-    // Raw decoded values, as PIL sees them: no colour management, no premultiplication.
-    bitmap = await createImageBitmap(image, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    bitmap = await createImageBitmap(image, BITMAP_OPTIONS);
   } catch {
-    throw new WorkerError('decode', 'This file could not be decoded as an image by this browser.');
+    throw new WorkerError('decode', undecodableMessage(format, head));
   }
+  const source = { width: bitmap.width, height: bitmap.height };
   try {
+    const shrunk = preShrinkSize(bitmap.width, bitmap.height);
+    if (shrunk) {
+      // The full-size bitmap is closed as soon as the smaller one exists.
+      const full = bitmap;
+      try {
+        bitmap = await createImageBitmap(full, { ...BITMAP_OPTIONS, resizeWidth: shrunk.width, resizeHeight: shrunk.height, resizeQuality: 'high' });
+      } finally {
+        full.close();
+      }
+    }
     const { width, height } = bitmap;
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new WorkerError('decode', 'No 2D canvas is available to read the image pixels.');
     ctx.drawImage(bitmap, 0, 0);
-    return { rgba: ctx.getImageData(0, 0, width, height).data, width, height };
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    // Release the canvas backing store now rather than at the next GC.
+    canvas.width = 0;
+    canvas.height = 0;
+    return { rgba, width, height, source, format, frames: await frameCount(image, format) };
   } finally {
     bitmap.close();
   }
@@ -392,18 +456,24 @@ function ownedCopy(data: Float32Array): Float32Array {
 async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutput[]> {
   const { ort, session, manifest } = m;
   const input = new ort.Tensor('float32', tensor, manifest.input.shape);
-  const results = await session.run({ [manifest.input.name]: input });
-  const taps: TapOutput[] = [];
-  for (const tap of manifest.taps) {
-    const out = results[tap.output ?? tap.name];
-    if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
-    if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
-    const data = ownedCopy(out.data as Float32Array);
-    taps.push({ name: tap.name, dims: [...out.dims], data, ...summariseTap(data, tap.shape) });
+  counters.runsExecuted++;
+  let results: OrtModule.InferenceSession.OnnxValueMapType | null = null;
+  try {
+    results = await session.run({ [manifest.input.name]: input });
+    const taps: TapOutput[] = [];
+    for (const tap of manifest.taps) {
+      const out = results[tap.output ?? tap.name];
+      if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
+      if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
+      const data = ownedCopy(out.data as Float32Array);
+      taps.push({ name: tap.name, dims: [...out.dims], data, ...summariseTap(data, tap.shape) });
+    }
+    return taps;
+  } finally {
+    // Failed runs too: a tensor left undisposed keeps its (GPU) buffer for the whole lesson.
+    for (const out of Object.values(results ?? {})) out.dispose();
+    input.dispose();
   }
-  for (const out of Object.values(results)) out.dispose();
-  input.dispose();
-  return taps;
 }
 
 function saneOutputs(taps: TapOutput[]): boolean {
@@ -434,6 +504,7 @@ async function fallBackToWasm(m: LoadedModel, reason: string): Promise<LoadedMod
 async function run(id: number, image: Blob): Promise<void> {
   let m = model;
   if (!m) throw new WorkerError('no-model', 'No model is loaded yet.');
+  if (m.backend.name === 'webgpu' && gpuLost) m = await fallBackToWasm(m, `The GPU device was lost (${gpuLost}), using WASM`);
   post({ type: 'progress', id, stage: 'decode', loaded: 0, total: null });
   const t0 = performance.now();
   const decoded = await decode(image);
@@ -454,13 +525,49 @@ async function run(id: number, image: Blob): Promise<void> {
   const result: RunResult = {
     taps,
     crop: { width: pre.crop.width, height: pre.crop.height, data: cropToRgba(pre.crop) },
-    source: { width: decoded.width, height: decoded.height },
+    source: decoded.source,
+    decoded: decodeInfo(decoded, pre.transparent),
     decodeMs: t1 - t0,
     preprocessMs: t2 - t1,
     inferenceMs: t3 - t2,
     backend: m.backend,
   };
   post({ type: 'run-result', id, result }, transferablesOf(result));
+}
+
+function decodeInfo(d: Decoded, transparent: boolean): DecodeInfo {
+  return { format: d.format, width: d.width, height: d.height, transparent, frames: d.frames };
+}
+
+function stats(id: number): void {
+  post({
+    type: 'debug-reply',
+    id,
+    stats: { ...counters, wasmMemoryBytes: wasmMemoryBytes(), backend: model?.backend.name ?? null },
+  });
+}
+
+/** Answered at once, not queued: a test must be able to break things while a run is busy. */
+async function debug(id: number, action: DebugAction): Promise<void> {
+  switch (action) {
+    case 'stats':
+      return stats(id);
+    case 'crash':
+      // An uncaught error outside any handler kills the worker as a real bug would.
+      setTimeout(() => {
+        throw new Error('Simulated worker crash (debug hook)');
+      });
+      return;
+    case 'lose-gpu':
+      if (model?.backend.name === 'webgpu') {
+        const device = await model.ort.env.webgpu.device;
+        device.destroy();
+        await device.lost;
+      }
+      return stats(id);
+    default:
+      return assertNever(action, 'debug action');
+  }
 }
 
 async function handle(request: WorkerRequest): Promise<void> {
@@ -471,6 +578,8 @@ async function handle(request: WorkerRequest): Promise<void> {
       return configureInput(request.id, request.input);
     case 'run':
       return run(request.id, request.image);
+    case 'debug':
+      return debug(request.id, request.action);
     default:
       return assertNever(request, 'worker request');
   }
@@ -502,6 +611,7 @@ function enqueue(request: WorkerRequest): void {
       const waiting = queue[i]!;
       if (waiting.type === 'run' && (waiting.slot ?? 'main') === slot) {
         queue.splice(i, 1);
+        counters.runsSuperseded++;
         post({ type: 'error', id: waiting.id, code: 'superseded', message: 'A newer photo replaced this one.' });
       }
     }
@@ -517,6 +627,12 @@ if (!self.name.startsWith('em-pthread')) {
     const request = event.data as { id?: unknown; type?: unknown } | null;
     if (typeof request !== 'object' || request === null || typeof request.id !== 'number') {
       throw new Error(`Malformed worker request: ${JSON.stringify(request)}`);
+    }
+    if (request.type === 'debug') {
+      void debug(request.id, (request as { action: DebugAction }).action).catch((e: unknown) =>
+        post({ type: 'error', id: request.id as number, code: 'internal', message: errorText(e) }),
+      );
+      return;
     }
     if (request.type !== 'load-model' && request.type !== 'configure-input' && request.type !== 'run') {
       post({ type: 'error', id: request.id, code: 'internal', message: `Unknown worker request type "${String(request.type)}"` });

@@ -6,6 +6,7 @@
 import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
 import type { ChannelStats } from '../render/stats';
+import type { ImageFormat } from '../image/sniff';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export type BackendName = 'wasm' | 'webgpu';
@@ -45,11 +46,25 @@ export interface RgbaImage {
   data: Uint8ClampedArray;
 }
 
+/** What decoding found out about a photo, for the notes the page shows under it. */
+export interface DecodeInfo {
+  format: ImageFormat;
+  /** Size the browser decoded it at: smaller than the source when pre-shrunk (src/image/preShrink.ts). */
+  width: number;
+  height: number;
+  /** Some pixels were not opaque: they were composited over white (rgbaToRgb in src/image/resize.ts). */
+  transparent: boolean;
+  /** Frames in an animated GIF/WebP/PNG (only the first is used); null when not known. */
+  frames: number | null;
+}
+
 export interface RunResult {
   taps: TapOutput[];
   /** The exact cropSize x cropSize pixels the model saw, RGBA. */
   crop: RgbaImage;
+  /** The photo's size after EXIF rotation. */
   source: { width: number; height: number };
+  decoded: DecodeInfo;
   decodeMs: number;
   preprocessMs: number;
   inferenceMs: number;
@@ -68,12 +83,25 @@ export type ModelSource =
   | { kind: 'url'; url: string; /** keep it in Cache Storage so a reload does not download again */ cache: boolean }
   | { kind: 'files'; model: File; /** external data files, matched by name to the model's `location`s */ externalData: File[] };
 
+/** Fault injection and counters for tests and the `?debug` hook; never used by the app itself. */
+export type DebugAction = 'stats' | 'crash' | 'lose-gpu';
+
+export interface WorkerStats {
+  /** Runs that reached session.run (superseded ones never do). */
+  runsExecuted: number;
+  runsSuperseded: number;
+  /** Bytes of the WebAssembly memories onnxruntime created (they only ever grow). */
+  wasmMemoryBytes: number;
+  backend: BackendName | null;
+}
+
 export type WorkerRequest =
   /** manifest null: a foreign ONNX file; the worker derives the manifest from its graph. */
   | { type: 'load-model'; id: number; source: ModelSource; manifest: Manifest | null; backend: BackendChoice; input: InputChoice | null }
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
   | { type: 'configure-input'; id: number; input: InputChoice }
-  | { type: 'run'; id: number; image: Blob; slot: RunSlot };
+  | { type: 'run'; id: number; image: Blob; slot: RunSlot }
+  | { type: 'debug'; id: number; action: DebugAction };
 
 export type ErrorCode =
   | 'model-download'
@@ -95,6 +123,7 @@ export type WorkerResponse =
   /** manifest: the one given, or the one derived from a foreign graph. */
   | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number; manifest: Manifest; fromCache: boolean }
   | { type: 'run-result'; id: number; result: RunResult }
+  | { type: 'debug-reply'; id: number; stats: WorkerStats }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 
 /** Buffers that must travel in the transfer list of a run result (never copied). */

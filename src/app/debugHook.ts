@@ -1,0 +1,33 @@
+/**
+ * `window.__convlens`, present only with `?debug` in the URL: lets the robustness
+ * tests (and a curious teacher in the console) load another manifest, read the
+ * worker's counters, and inject faults (kill the worker, lose the GPU device).
+ * The app itself never calls any of it.
+ */
+import { inferenceClient, loadModel } from '../store/actions';
+import { useAppStore } from '../store/store';
+import type { DebugAction, WorkerStats } from '../worker/protocol';
+
+export interface ConvLensDebug {
+  /** Loads the manifest at url (relative to the page) and its model, as a model menu would. */
+  loadModel(url: string): Promise<void>;
+  /** Worker counters, or a fault: 'crash' kills the worker, 'lose-gpu' destroys the WebGPU device. */
+  worker(action: DebugAction): Promise<WorkerStats | null>;
+  store: typeof useAppStore;
+}
+
+declare global {
+  interface Window {
+    __convlens?: ConvLensDebug;
+  }
+}
+
+export function installDebugHook(search: string): void {
+  if (!new URLSearchParams(search).has('debug')) return;
+  window.__convlens = {
+    loadModel: (url) => loadModel(new URL(url, document.baseURI).href),
+    // A crash never answers; the client rejects it when the worker dies, which is the expected outcome.
+    worker: (action) => inferenceClient().debug(action).catch((e: unknown) => (action === 'crash' ? null : Promise.reject(e))),
+    store: useAppStore,
+  };
+}
