@@ -54,6 +54,9 @@ describe('addGraphOutputs', () => {
     expect(b.logits!.data).toEqual(a.logits!.data);
     expect(b[values[0]!]!.dims).toEqual([1, ...golden.taps[0]!.shape]);
     expect(b[values[1]!]!.dims).toEqual([1, ...golden.taps[1]!.shape]);
+    // readOnnx merges the appended graph fragment the way onnxruntime does.
+    expect(readOnnx(rewritten).outputs.map((o) => o.name)).toEqual(['logits', ...values]);
+    expect(readOnnx(rewritten).nodes).toEqual(readOnnx(bytes).nodes);
   });
 
   it('returns the same bytes when nothing is added', () => {

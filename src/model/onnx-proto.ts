@@ -2,76 +2,39 @@
  * Reads the parts of an ONNX file the app needs, and adds graph outputs to it,
  * with protobufjs (the protobuf library onnxruntime-web itself depends on).
  *
- * The schema below is a subset of onnx/onnx.proto with the same field numbers: only
- * what we read. Every other field (initializers above all) is skipped by the decoder,
- * so a 100 MB model's weights are never copied or turned into objects.
+ * The readers below follow onnx/onnx.proto's field numbers for only what we read. Every
+ * other field (initializers' weights above all) is skipped, so a 100 MB model's weights
+ * are never copied or turned into objects.
  *
  * Adding outputs never re-encodes the model: protobuf merges a repeated field that
  * appears again later in the stream, and a singular message field that appears twice
  * is merged too. So `original bytes + encode(ModelProto{graph{output: [...]}})` is the
  * original model with more graph outputs, byte for byte otherwise, including any
  * field this schema does not know. (protobuf's C++ parser, which onnxruntime uses,
- * merges like that; protobufjs's decoder replaces instead, so readOnnx must be given
- * the original bytes, never rewritten ones.)
+ * merges like that, and so does readOnnx: a second graph field extends the first.)
  */
-import { Root, type INamespace, type Message } from 'protobufjs/light';
+// protobufjs's minimal Reader/Writer, not its reflection decoders: those compile code with
+// Function(), which the page's Content-Security-Policy (no 'unsafe-eval') forbids.
+import { Reader, Writer } from 'protobufjs/minimal';
 
-const SCHEMA: INamespace = {
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            ir_version: { type: 'int64', id: 1 },
-            producer_name: { type: 'string', id: 2 },
-            producer_version: { type: 'string', id: 3 },
-            graph: { type: 'GraphProto', id: 7 },
-            opset_import: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-            metadata_props: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
-        StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-        GraphProto: {
-          fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-            name: { type: 'string', id: 2 },
-            initializer: { rule: 'repeated', type: 'InitializerName', id: 5 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-          },
-        },
-        // TensorProto reduced to its name: initializer inputs are not graph inputs to feed.
-        InitializerName: { fields: { name: { type: 'string', id: 8 } } },
-        NodeProto: {
-          fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
-            name: { type: 'string', id: 3 },
-            op_type: { type: 'string', id: 4 },
-            domain: { type: 'string', id: 7 },
-            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            i: { type: 'int64', id: 3 },
-            ints: { rule: 'repeated', type: 'int64', id: 8 },
-          },
-        },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
-        TypeProto: { fields: { tensor_type: { type: 'TensorTypeProto', id: 1 } } },
-        TensorTypeProto: { fields: { elem_type: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
-        TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
-        Dimension: { fields: { dim_value: { type: 'int64', id: 1 }, dim_param: { type: 'string', id: 2 } } },
-      },
-    },
-  },
-};
+/** Protobuf wire types. */
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
 
-const root = Root.fromJSON(SCHEMA);
-const ModelProto = root.lookupType('onnx.ModelProto');
+/** Reads one message's fields up to `end`, skipping every field the callback does not take. */
+function readFields(r: Reader, end: number, take: (field: number, wire: number) => boolean): void {
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (!take(tag >>> 3, tag & 7)) r.skipType(tag & 7);
+  }
+  if (r.pos !== end) throw new Error('a field runs past the end of its message');
+}
+
+/** int64 as protobufjs returns it: a number, or a Long when the long package is present. */
+const int64 = (r: Reader): Int64 => r.int64() as unknown as Int64;
+
+/** End position of the length-delimited sub-message that starts here. */
+const subEnd = (r: Reader): number => r.uint32() + r.pos;
 
 /** ONNX TensorProto.DataType.FLOAT */
 export const ONNX_FLOAT = 1;
@@ -121,14 +84,147 @@ const toNumber = (v: Int64 | null | undefined): number => (v == null ? 0 : typeo
 
 interface RawDim { dim_value?: Int64; dim_param?: string }
 interface RawValueInfo { name?: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: RawDim[] } } } }
-interface RawNode { name?: string; op_type?: string; domain?: string; input?: string[]; output?: string[]; attribute?: { name?: string; i?: Int64; ints?: Int64[] }[] }
+interface RawAttribute { name?: string; i?: Int64; ints?: Int64[] }
+interface RawNode { name?: string; op_type?: string; domain?: string; input?: string[]; output?: string[]; attribute?: RawAttribute[] }
+interface RawGraph { node?: RawNode[]; initializer?: { name?: string }[]; input?: RawValueInfo[]; output?: RawValueInfo[] }
 interface RawModel {
   ir_version?: Int64;
   producer_name?: string;
   producer_version?: string;
   opset_import?: { domain?: string; version?: Int64 }[];
   metadata_props?: { key?: string; value?: string }[];
-  graph?: { node?: RawNode[]; initializer?: { name?: string }[]; input?: RawValueInfo[]; output?: RawValueInfo[] };
+  graph?: RawGraph;
+}
+
+function readDim(r: Reader, end: number): RawDim {
+  const d: RawDim = {};
+  readFields(r, end, (f, w) => {
+    if (f === 1 && w === VARINT) d.dim_value = int64(r);
+    else if (f === 2 && w === LENGTH_DELIMITED) d.dim_param = r.string();
+    else return false;
+    return true;
+  });
+  return d;
+}
+
+function readValueInfo(r: Reader, end: number): RawValueInfo {
+  const v: RawValueInfo = {};
+  readFields(r, end, (f, w) => {
+    if (w !== LENGTH_DELIMITED) return false;
+    if (f === 1) v.name = r.string();
+    else if (f === 2) {
+      // TypeProto → tensor_type (1) → elem_type (1), shape (2) → dim (1)
+      readFields(r, subEnd(r), (tf, tw) => {
+        if (tf !== 1 || tw !== LENGTH_DELIMITED) return false;
+        const tensor: NonNullable<NonNullable<RawValueInfo['type']>['tensor_type']> = {};
+        readFields(r, subEnd(r), (ef, ew) => {
+          if (ef === 1 && ew === VARINT) tensor.elem_type = r.int32();
+          else if (ef === 2 && ew === LENGTH_DELIMITED) {
+            const dims: RawDim[] = [];
+            readFields(r, subEnd(r), (sf, sw) => {
+              if (sf !== 1 || sw !== LENGTH_DELIMITED) return false;
+              dims.push(readDim(r, subEnd(r)));
+              return true;
+            });
+            tensor.shape = { dim: dims };
+          } else return false;
+          return true;
+        });
+        v.type = { tensor_type: tensor };
+        return true;
+      });
+    } else return false;
+    return true;
+  });
+  return v;
+}
+
+function readAttribute(r: Reader, end: number): RawAttribute {
+  const a: RawAttribute = {};
+  readFields(r, end, (f, w) => {
+    if (f === 1 && w === LENGTH_DELIMITED) a.name = r.string();
+    else if (f === 3 && w === VARINT) a.i = int64(r);
+    else if (f === 8 && w === VARINT) (a.ints ??= []).push(int64(r));
+    else if (f === 8 && w === LENGTH_DELIMITED) {
+      // packed repeated int64
+      const ints = (a.ints ??= []);
+      const packedEnd = subEnd(r);
+      while (r.pos < packedEnd) ints.push(int64(r));
+    } else return false;
+    return true;
+  });
+  return a;
+}
+
+function readNode(r: Reader, end: number): RawNode {
+  const n: RawNode = {};
+  readFields(r, end, (f, w) => {
+    if (w !== LENGTH_DELIMITED) return false;
+    if (f === 1) (n.input ??= []).push(r.string());
+    else if (f === 2) (n.output ??= []).push(r.string());
+    else if (f === 3) n.name = r.string();
+    else if (f === 4) n.op_type = r.string();
+    else if (f === 7) n.domain = r.string();
+    else if (f === 5) (n.attribute ??= []).push(readAttribute(r, subEnd(r)));
+    else return false;
+    return true;
+  });
+  return n;
+}
+
+/** Merges into `g`: a graph field that appears twice (see addGraphOutputs) extends the first. */
+function readGraph(r: Reader, end: number, g: RawGraph): void {
+  readFields(r, end, (f, w) => {
+    if (w !== LENGTH_DELIMITED) return false;
+    if (f === 1) (g.node ??= []).push(readNode(r, subEnd(r)));
+    else if (f === 5) {
+      // TensorProto: only its name (8); the weights are skipped, never copied.
+      const t: { name?: string } = {};
+      readFields(r, subEnd(r), (tf, tw) => {
+        if (tf !== 8 || tw !== LENGTH_DELIMITED) return false;
+        t.name = r.string();
+        return true;
+      });
+      (g.initializer ??= []).push(t);
+    } else if (f === 11) (g.input ??= []).push(readValueInfo(r, subEnd(r)));
+    else if (f === 12) (g.output ??= []).push(readValueInfo(r, subEnd(r)));
+    else return false;
+    return true;
+  });
+}
+
+function readModel(bytes: Uint8Array): RawModel {
+  const r = Reader.create(bytes);
+  const m: RawModel = {};
+  readFields(r, bytes.byteLength, (f, w) => {
+    if (f === 1 && w === VARINT) m.ir_version = int64(r);
+    else if (w !== LENGTH_DELIMITED) return false;
+    else if (f === 2) m.producer_name = r.string();
+    else if (f === 3) m.producer_version = r.string();
+    else if (f === 7) readGraph(r, subEnd(r), (m.graph ??= {}));
+    else if (f === 8) {
+      const o: { domain?: string; version?: Int64 } = {};
+      readFields(r, subEnd(r), (of, ow) => {
+        if (of === 1 && ow === LENGTH_DELIMITED) o.domain = r.string();
+        else if (of === 2 && ow === VARINT) o.version = int64(r);
+        else return false;
+        return true;
+      });
+      (m.opset_import ??= []).push(o);
+    } else if (f === 14) {
+      const p: { key?: string; value?: string } = {};
+      readFields(r, subEnd(r), (pf, pw) => {
+        if (pw !== LENGTH_DELIMITED) return false;
+        if (pf === 1) p.key = r.string();
+        else if (pf === 2) p.value = r.string();
+        else return false;
+        return true;
+      });
+      (m.metadata_props ??= []).push(p);
+    } else return false;
+    return true;
+  });
+  return m;
 }
 
 function valueInfo(v: RawValueInfo): OnnxValueInfo {
@@ -143,7 +239,7 @@ const NOT_ONNX = 'This file is not an ONNX model';
 export function readOnnx(bytes: Uint8Array): OnnxSummary {
   let raw: RawModel;
   try {
-    raw = ModelProto.decode(bytes) as Message & RawModel;
+    raw = readModel(bytes);
   } catch (e) {
     throw new OnnxFormatError(`${NOT_ONNX} (it is not a protobuf ModelProto: ${e instanceof Error ? e.message : String(e)}).`);
   }
@@ -177,7 +273,11 @@ export function readOnnx(bytes: Uint8Array): OnnxSummary {
  */
 export function addGraphOutputs(bytes: Uint8Array, names: readonly string[]): Uint8Array {
   if (names.length === 0) return bytes;
-  const fragment = ModelProto.encode(ModelProto.fromObject({ graph: { output: names.map((name) => ({ name })) } })).finish();
+  // ModelProto.graph (7) { output (12) { name (1) } … }
+  const w = Writer.create();
+  w.uint32((7 << 3) | LENGTH_DELIMITED).fork();
+  for (const name of names) w.uint32((12 << 3) | LENGTH_DELIMITED).fork().uint32((1 << 3) | LENGTH_DELIMITED).string(name).ldelim();
+  const fragment = w.ldelim().finish();
   const out = new Uint8Array(bytes.byteLength + fragment.byteLength);
   out.set(bytes, 0);
   out.set(fragment, bytes.byteLength);
