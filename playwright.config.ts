@@ -17,6 +17,9 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
+    // The offline service worker answers requests before page.route sees them and precaches
+    // ~29 MB per fresh context; only the deploy/offline specs, which test it, allow it.
+    serviceWorkers: 'block',
     launchOptions: { executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, '--disable-gpu'] },
   },
   projects: [

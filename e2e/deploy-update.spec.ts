@@ -10,6 +10,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { ROOT } from './helpers';
 import { serveStatic } from './staticServer';
 
+// These specs test the offline service worker itself (the config blocks it elsewhere).
+test.use({ serviceWorkers: 'allow' });
+
 const DIST = resolve(ROOT, 'dist');
 const PORT = Number(process.env.E2E_STATIC_PORT ?? 4178) + 1;
 

@@ -166,7 +166,8 @@ export function acceptModelFiles(files: readonly File[]): boolean {
     void go();
     return true;
   }
-  if (labels) {
+  // A .txt among photos is not a labels file for the model: the photos win (the first is used).
+  if (labels && !files.some((f) => IMAGE_FILE.test(f.name) || f.type.startsWith('image/'))) {
     void applyLabelsFile(labels);
     return true;
   }
