@@ -56,4 +56,11 @@ describe('colourBarTicks', () => {
     expect(colourBarTicks(NaN, 1)).toEqual([]);
     expect(colourBarTicks(1, 0)[0]!.value).toBe(0);
   });
+
+  it('keeps inner labels clear of the end labels (a tick at 4 next to 5.15 would overlap)', () => {
+    const values = colourBarTicks(-4.9958, 5.1457, 5).map((t) => t.value);
+    expect(values).not.toContain(4);
+    expect(values[0]).toBeCloseTo(-4.9958, 4);
+    expect(values.at(-1)).toBeCloseTo(5.1457, 4);
+  });
 });

@@ -52,7 +52,7 @@ function stepValue(k: number, m: number, e: number): number {
 /**
  * Ticks for a colour-bar legend: the exact min and max at the ends (so users
  * read the true extent) plus "nice" 1/2/5×10^k values in between. Interior
- * ticks closer than half a step to an end are dropped to keep labels from overlapping.
+ * ticks closer to an end than half a step, or than 12% of the bar, are dropped so labels never overlap.
  */
 export function colourBarTicks(min: number, max: number, count = 5): ColourBarTick[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
@@ -72,9 +72,10 @@ export function colourBarTicks(min: number, max: number, count = 5): ColourBarTi
   const kStart = Math.ceil(lo / step);
   const kEnd = Math.floor(hi / step);
   const inner: ColourBarTick[] = [];
+  const clearance = Math.max(step / 2, (hi - lo) * 0.12);
   for (let k = kStart; k <= kEnd && inner.length < 100; k++) {
     const value = stepValue(k, m, e);
-    if (value - lo < step / 2 || hi - value < step / 2) continue;
+    if (value - lo < clearance || hi - value < clearance) continue;
     const a = Math.abs(value);
     const label =
       value === 0 ? '0' : a >= 1e4 || a < 1e-3 ? formatTickValue(value) : value.toFixed(decimals);
