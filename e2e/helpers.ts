@@ -2,18 +2,13 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { decodeNpy } from '../src/render/npy';
+import type { GoldenTensor } from '../model/compare';
+
+export type { GoldenTensor };
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const samplePath = (file: string) => resolve(ROOT, 'public/samples', file);
 
-export interface GoldenTensor {
-  shape: number[];
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  samples: { indices: number[]; values: number[] };
-}
 export interface Golden {
   modelId: string;
   photo: string;

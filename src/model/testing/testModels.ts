@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { GoldenTensor } from '../../../model/compare';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const TEST_MODELS_DIR = resolve(ROOT, 'model/.cache/test-models');
@@ -27,17 +28,12 @@ export function readTestModel(file: string): Uint8Array {
   return new Uint8Array(readFileSync(testModelPath(file)));
 }
 
-export interface GoldenTap {
+/** A tap of a test model's golden JSON: the golden tensor plus where it lives in the graph. */
+export interface GoldenTap extends GoldenTensor {
   module: string;
   node: string;
   value: string;
   op: string;
-  shape: number[];
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  samples: { indices: number[]; values: number[] };
 }
 
 export interface TestModelGolden {
