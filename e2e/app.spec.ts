@@ -170,7 +170,7 @@ test('asking for WebGPU where there is none falls back to WASM and says so', asy
   // This project's Chromium runs with --disable-gpu: no adapter.
   await page.goto('./?backend=webgpu');
   await waitForModel(page, 'wasm');
-  await expect(page.locator('.status__note')).toContainText(/WebGPU.*using WASM/);
+  await expect(page.getByTestId('backend-fallback')).toContainText(/WebGPU.*using WASM/);
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
   await waitForResult(page, 'coffee.png');
 });

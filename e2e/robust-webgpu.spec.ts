@@ -17,7 +17,7 @@ test('a lost WebGPU device falls back to WASM, and the next photo still gives th
   await dropFiles(page, [{ ...photoFile(samplePath('coffee.png')), name: 'coffee-after-loss.png' }]);
   await waitForResult(page, 'coffee-after-loss.png');
   await expect(page.getByTestId('backend')).toContainText('wasm');
-  await expect(page.locator('.status__note')).toContainText(/GPU device was lost.*using WASM/);
+  await expect(page.getByTestId('backend-fallback')).toContainText(/GPU device was lost.*using WASM/);
   await expect(page.getByRole('alert')).toHaveCount(0);
   const labels = await page.locator('.predictions__label').allTextContents();
   expect(labels).toEqual(readGolden().top5.map((p) => p.label.replaceAll('_', ' ')));

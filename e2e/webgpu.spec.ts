@@ -9,7 +9,7 @@ test('the WebGPU path runs and matches WASM within 1e-3', async ({ page, context
   test.slow();
   await page.goto('./?backend=webgpu');
   await waitForModel(page, 'webgpu');
-  await expect(page.locator('.status__note')).toHaveCount(0); // no fallback notice
+  await expect(page.getByTestId('backend-fallback')).toHaveCount(0); // no fallback notice
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
   await waitForResult(page, 'coffee.png');
   await expect(page.getByTestId('backend')).toContainText('webgpu');

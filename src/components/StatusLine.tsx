@@ -60,7 +60,7 @@ export function StatusLine() {
         {status === 'running' && <> · {progressText(runProgress, 'photo')}</>}
         {status === 'idle' && 'Starting…'}
       </p>
-      {model?.backend.fallbackReason && <p className="status__note">{model.backend.fallbackReason}</p>}
+      {model?.backend.fallbackReason && <p className="status__note" data-testid="backend-fallback">{model.backend.fallbackReason}</p>}
       {model && !model.backend.crossOriginIsolated && model.backend.name === 'wasm' && (
         <p className="status__note" data-testid="threads-off">
           {threadsOffReason ?? 'Threads are off: this page is not cross-origin isolated (the server sends no COOP/COEP headers).'}
