@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { SAMPLES, sampleUrl } from '../app/samples';
 import { runSample } from '../app/runSample';
 import { differenceRange, differenceTensor, sharedRange } from '../render/compare';
@@ -11,6 +11,7 @@ import { useGridModel } from './gridModel';
 import { MapCanvas } from './MapCanvas';
 import { ColourBarView } from './ColourBar';
 import { openChannel } from './teachingActions';
+import { FileButton } from './FileButton';
 
 /**
  * Two photos side by side for the same layer and channel window, on one shared colour
@@ -26,7 +27,6 @@ export function CompareView() {
   const tileSize = useAppStore(selectTileSize);
   const presenter = useAppStore((s) => s.presenter);
   const model = useGridModel();
-  const [inputKey, setInputKey] = useState(0);
 
   const rawB = tap && b ? (b.tensors.get(tap.name) ?? null) : null;
   const pair = useMemo(() => {
@@ -46,21 +46,16 @@ export function CompareView() {
           <span>{s.title}</span>
         </button>
       ))}
-      <label className="button button--secondary file-button file-button--inline">
-        Choose second photo
-        <input
-          key={inputKey}
-          type="file"
-          accept="image/*"
-          aria-label="Choose second photo"
-          onChange={(e) => {
-            const picked = pickPhoto(Array.from(e.currentTarget.files ?? []));
-            if (picked.file) void runComparePhoto(picked.file, picked.file.name, null);
-            else useAppStore.setState({ photoError: picked.error });
-            setInputKey((k) => k + 1);
-          }}
-        />
-      </label>
+      <FileButton
+        label="Choose second photo"
+        accept="image/*"
+        className="button button--secondary file-button file-button--inline"
+        onFiles={(files) => {
+          const picked = pickPhoto(files);
+          if (picked.file) void runComparePhoto(picked.file, picked.file.name, null);
+          else useAppStore.setState({ photoError: picked.error });
+        }}
+      />
       {progress && <progress aria-label="Second photo progress" />}
     </div>
   );

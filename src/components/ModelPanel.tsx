@@ -5,6 +5,7 @@ import { bundledManifestUrl, loadModel } from '../store/actions';
 import { clearModelCache, configureForeignInput, loadForeignModel, refreshCachedModels } from '../store/byo-actions';
 import { useAppStore, selectCachedModels, selectModel, selectModels } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
+import { FileButton } from './FileButton';
 
 const FOREIGN = '__foreign__';
 
@@ -188,25 +189,11 @@ function CachedModels() {
 }
 
 export function ModelPanel() {
-  const [inputKey, setInputKey] = useState(0);
   return (
     <section className="panel model-panel" aria-label="Models">
       <h2>Model</h2>
       <ModelMenu />
-      <label className="button file-button">
-        Choose model
-        <input
-          key={inputKey}
-          type="file"
-          multiple
-          accept=".onnx,.data,.bin,.txt,application/octet-stream"
-          aria-label="Choose model"
-          onChange={(e) => {
-            acceptFiles(Array.from(e.currentTarget.files ?? []));
-            setInputKey((k) => k + 1);
-          }}
-        />
-      </label>
+      <FileButton label="Choose model" multiple accept=".onnx,.data,.bin,.txt,application/octet-stream" onFiles={(files) => acceptFiles(files)} />
       <p className="hint">Or drop an ONNX image classifier (with its external data file, and a labels.txt if you have one) anywhere on the page.</p>
       <UrlForm />
       <InputSettings />

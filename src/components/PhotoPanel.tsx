@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { SAMPLES, sampleUrl } from '../app/samples';
 import { runSample } from '../app/runSample';
 import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
+import { FileButton } from './FileButton';
 
 function CropCanvas() {
   const activations = useAppStore(selectActivations);
@@ -37,24 +38,11 @@ function CropCanvas() {
 
 export function PhotoPanel() {
   const manifest = useAppStore(selectManifest);
-  const [inputKey, setInputKey] = useState(0);
   return (
     <section className="panel photo" aria-label="Photo">
       <h2>Photo</h2>
       <CropCanvas />
-      <label className="button file-button">
-        Choose photo
-        <input
-          key={inputKey}
-          type="file"
-          accept="image/*"
-          aria-label="Choose photo"
-          onChange={(e) => {
-            acceptFiles(Array.from(e.currentTarget.files ?? []));
-            setInputKey((k) => k + 1); // lets the same file be chosen again
-          }}
-        />
-      </label>
+      <FileButton label="Choose photo" accept="image/*" onFiles={(files) => acceptFiles(files)} />
       <div className="samples" role="group" aria-label="Sample photos">
         {SAMPLES.map((s) => (
           <button key={s.id} type="button" className="sample" onClick={() => void runSample(s)} title={`${s.title} (${s.credit})`}>
