@@ -58,7 +58,7 @@ export function ChannelGrid() {
       // Read by `npm run bench`: photo dropped → last tile of its grid painted.
       lastPaintedRun.current = activations.runId;
       performance.mark('convlens:painted', {
-        detail: { runId: activations.runId, decodeMs: activations.decodeMs, preprocessMs: activations.preprocessMs, inferenceMs: activations.inferenceMs },
+        detail: { runId: activations.runId, decodeMs: activations.decodeMs, preprocessMs: activations.preprocessMs, inferenceMs: activations.inferenceMs, resultMs: activations.totalMs },
       });
     }
   }, [model?.tensor, channelsKey, colormap, normalisation]);

@@ -6,7 +6,7 @@ import { computeChannelStats } from '../render/stats';
 import { runComparePhoto } from '../store/actions';
 import { useAppStore, selectActivations, selectColormap, selectCurrentTap, selectNormalisation, selectTileSize } from '../store/store';
 import { pickPhoto } from '../app/files';
-import { asMap } from './layerData';
+import { asMap, layerStats } from './layerData';
 import { useGridModel } from './gridModel';
 import { MapCanvas } from './MapCanvas';
 import { ColourBarView } from './ColourBar';
@@ -32,10 +32,10 @@ export function CompareView() {
   const pair = useMemo(() => {
     if (!model || !rawB) return null;
     const tb = asMap(rawB);
-    const statsB = b!.stats.get(rawB.name) ?? computeChannelStats(tb);
+    const statsB = layerStats(tb);
     const diff = differenceTensor(model.tensor, tb);
     return { tb, statsB, diff, diffStats: computeChannelStats(diff) };
-  }, [model?.tensor, rawB, b]);
+  }, [model?.tensor, rawB]);
 
   const picker = (
     <div className="compare__picker" role="group" aria-label="Second photo">

@@ -5,6 +5,7 @@ import { useAppStore, selectActivations, selectColormap, selectManifest } from '
 import { openChannel } from './teachingActions';
 import { CropImage, MapCanvas } from './MapCanvas';
 import { selectLayer } from '../store/actions';
+import { layerMeanMap, layerStats } from './layerData';
 
 const JOURNEY_CHANNELS = 4;
 
@@ -34,9 +35,9 @@ export function JourneyView() {
       </p>
       {journeyTaps(manifest).map((tap) => {
         const tensor = activations.tensors.get(tap.name);
-        const stats = activations.stats.get(tap.name);
-        const mean = activations.meanMaps.get(tap.name);
-        if (!tensor || !stats || !mean) return null;
+        if (!tensor) return null;
+        const stats = layerStats(tensor);
+        const mean = layerMeanMap(tensor);
         const [c = 0, h = 0, w = 0] = tap.shape;
         const meanStats = computeChannelStats({ name: 'mean', shape: [1, h, w], data: mean });
         const strongest = Array.from(strongestChannels(stats, JOURNEY_CHANNELS));

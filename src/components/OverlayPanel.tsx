@@ -6,7 +6,7 @@ import { computeChannelStats } from '../render/stats';
 import type { ValueRange } from '../render/types';
 import { useAppStore, selectActivations, selectColormap, selectCurrentTap, selectCurrentTensor, selectNormalisation } from '../store/store';
 import type { OverlaySource } from '../store/teachingSlice';
-import { asMap, layerStats } from './layerData';
+import { asMap, layerMeanMap, layerStats } from './layerData';
 
 /**
  * The selected channel (or the layer's mean over channels) upsampled onto the photo.
@@ -35,7 +35,7 @@ export function OverlayPanel() {
       map = tensor.data.subarray(selected * h * w, (selected + 1) * h * w);
       range = valueRange(tensor, selected, normalisation, undefined, layerStats(tensor));
     } else {
-      map = activations.meanMaps.get(tap.name) ?? new Float32Array(h * w);
+      map = layerMeanMap(tensor);
       const s = computeChannelStats({ name: 'mean', shape: [1, h, w], data: map });
       range = normalisation === 'symmetric' ? { min: -s.maxAbs || -1, max: s.maxAbs || 1 } : { min: s.layerMin, max: s.layerMax };
     }

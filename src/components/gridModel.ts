@@ -1,6 +1,6 @@
 /**
  * What the channel grid shows, derived from the store: the current layer as a map,
- * its statistics (from the worker), and the channels in display order. Shared by the
+ * its statistics (computed once per tensor, on first use), and the channels in display order. Shared by the
  * grid, the exports, the compare view and the keyboard, so they always agree.
  */
 import { useMemo } from 'react';

@@ -12,8 +12,6 @@ import { defaultChannelCount } from '../render/gridLayout';
 import { photoNotes } from '../app/photoNotes';
 import { InferenceClient, InferenceError } from '../worker/client';
 import type { BackendChoice, RunResult, RunSlot } from '../worker/protocol';
-import type { ChannelStats } from '../render/stats';
-import { rememberStats } from '../components/layerData';
 import { useAppStore } from './store';
 import type { Activations, ModelEntry } from './types';
 import { loadForeignModel, modelUrlFromSearch } from './byo-actions';
@@ -155,14 +153,9 @@ export async function loadModel(manifestUrl: string): Promise<void> {
 
 function toActivations(runId: number, name: string, sampleId: string | null, manifest: Manifest, result: RunResult, totalMs: number): Activations {
   const tensors = new Map<string, LayerTensor>();
-  const stats = new Map<string, ChannelStats>();
-  const meanMaps = new Map<string, Float32Array>();
   for (const out of result.taps) {
     const tap = manifest.taps.find((t) => t.name === out.name);
     tensors.set(out.name, { name: out.name, shape: tap ? tap.shape : out.dims.slice(1), data: out.data });
-    stats.set(out.name, out.stats);
-    meanMaps.set(out.name, out.meanMap);
-    rememberStats(out.data, out.stats);
   }
   const logitsTap = manifest.taps.find((t) => t.kind === 'logits');
   const logits = logitsTap ? tensors.get(logitsTap.name) : undefined;
@@ -171,8 +164,6 @@ function toActivations(runId: number, name: string, sampleId: string | null, man
     photoName: name,
     sampleId,
     tensors,
-    stats,
-    meanMaps,
     crop: result.crop,
     source: result.source,
     top5: logits ? topK(softmax(logits.data), manifest.labels, 5) : [],

@@ -1,7 +1,6 @@
 import type { Manifest } from '../model/manifest';
 import type { LayerTensor } from '../render/types';
 import type { Prediction } from '../render/predictions';
-import type { ChannelStats } from '../render/stats';
 import type { BackendInfo, ModelSource, RgbaImage } from '../worker/protocol';
 
 export type AppStatus = 'idle' | 'loading-model' | 'ready' | 'running' | 'error';
@@ -22,10 +21,6 @@ export interface Activations {
   /** Id of the bundled sample this photo is, or null for the user's own file (which cannot travel in a link). */
   sampleId: string | null;
   tensors: Map<string, LayerTensor>;
-  /** Per-channel statistics of every tap, computed by the worker once per run. */
-  stats: Map<string, ChannelStats>;
-  /** Mean over channels of every tap (H*W), computed by the worker. */
-  meanMaps: Map<string, Float32Array>;
   crop: RgbaImage;
   source: { width: number; height: number };
   top5: Prediction[];

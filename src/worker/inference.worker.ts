@@ -15,7 +15,6 @@ import { addGraphOutputs, OnnxFormatError, readOnnx, type OnnxSummary } from '..
 import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
-import { summariseTap } from './tapSummary';
 import { preShrinkSize } from '../image/preShrink';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
@@ -413,6 +412,8 @@ async function decode(image: Blob): Promise<Decoded> {
   const format = sniffFormat(head);
   // Chrome decodes a cut-off JPEG without complaint, greying out the missing part.
   if (format === 'jpeg' && jpegIsTruncated(new Uint8Array(await image.arrayBuffer()))) throw new WorkerError('decode', TRUNCATED_JPEG_MESSAGE);
+  // Counting frames reads the file a second time: let it overlap with the decode.
+  const frames = frameCount(image, format);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(image, BITMAP_OPTIONS);
@@ -440,7 +441,7 @@ async function decode(image: Blob): Promise<Decoded> {
     // Release the canvas backing store now rather than at the next GC.
     canvas.width = 0;
     canvas.height = 0;
-    return { rgba, width, height, source, format, frames: await frameCount(image, format) };
+    return { rgba, width, height, source, format, frames: await frames };
   } finally {
     bitmap.close();
   }
@@ -466,7 +467,7 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
       if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
       if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
       const data = ownedCopy(out.data as Float32Array);
-      taps.push({ name: tap.name, dims: [...out.dims], data, ...summariseTap(data, tap.shape) });
+      taps.push({ name: tap.name, dims: [...out.dims], data });
     }
     return taps;
   } finally {

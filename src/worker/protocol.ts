@@ -5,7 +5,6 @@
  */
 import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
-import type { ChannelStats } from '../render/stats';
 import type { ImageFormat } from '../image/sniff';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
@@ -27,11 +26,8 @@ export interface BackendInfo {
 export interface TapOutput {
   name: string;
   dims: number[];
+  /** Posted as soon as session.run returns: summaries (src/components/layerData.ts) are made on demand, per tap shown. */
   data: Float32Array;
-  /** Per-channel statistics, computed once in the worker so the page never scans a whole layer. */
-  stats: ChannelStats;
-  /** Mean over channels at each position (H*W), for overlays and the stage overview. */
-  meanMap: Float32Array;
 }
 
 /**
@@ -130,9 +126,7 @@ export type WorkerResponse =
 export function transferablesOf(result: RunResult): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   for (const t of result.taps) {
-    buffers.push(t.data.buffer as ArrayBuffer, t.meanMap.buffer as ArrayBuffer);
-    const s = t.stats;
-    for (const a of [s.min, s.max, s.mean, s.std, s.fracPositive]) buffers.push(a.buffer as ArrayBuffer);
+    buffers.push(t.data.buffer as ArrayBuffer);
   }
   buffers.push(result.crop.data.buffer as ArrayBuffer);
   return uniqueBuffers(buffers);
