@@ -14,20 +14,28 @@ export interface BareRequest {
   shape: number[];
   warmup: number;
   runs: number;
+  /** Fast paths tried against the app's settings: these replace fields of sessionOptions('wasm'). */
+  options?: Pick<ort.InferenceSession.SessionOptions, 'graphOptimizationLevel' | 'enableMemPattern' | 'enableCpuMemArena' | 'extra'>;
+  /** WASM threads instead of the app's choice. */
+  threads?: number;
 }
 
 export interface BareReply {
   times: number[];
+  /** InferenceSession.create on bytes already in memory (graph optimisation, weight packing). */
+  createMs: number;
   threads: number;
   outputs: number;
   error?: string;
 }
 
 async function bench(req: BareRequest): Promise<BareReply> {
-  const threads = wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency);
+  const threads = req.threads ?? wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency);
   ort.env.wasm.numThreads = threads;
   const bytes = new Uint8Array(await (await fetch(req.modelUrl)).arrayBuffer());
-  const session = await ort.InferenceSession.create(bytes, sessionOptions('wasm'));
+  const created = performance.now();
+  const session = await ort.InferenceSession.create(bytes, { ...sessionOptions('wasm'), ...req.options });
+  const createMs = performance.now() - created;
   const size = req.shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(size);
   for (let i = 0; i < size; i++) data[i] = Math.sin(i * 0.37) * 1.5; // deterministic, photo-like range
@@ -43,7 +51,7 @@ async function bench(req: BareRequest): Promise<BareReply> {
     if (i >= req.warmup) times.push(t1 - t0);
   }
   await session.release();
-  return { times, threads, outputs };
+  return { times, createMs, threads, outputs };
 }
 
 // onnxruntime's WASM threads start workers from this same script.
@@ -51,7 +59,7 @@ if (!self.name.startsWith('em-pthread')) {
   self.addEventListener('message', (e: MessageEvent<BareRequest>) => {
     bench(e.data).then(
       (reply) => self.postMessage(reply),
-      (err: unknown) => self.postMessage({ times: [], threads: 0, outputs: 0, error: String(err) } satisfies BareReply),
+      (err: unknown) => self.postMessage({ times: [], createMs: 0, threads: 0, outputs: 0, error: String(err) } satisfies BareReply),
     );
   });
 }
