@@ -11,7 +11,7 @@
 #   GPU_PYTHON=python3     GPU_PAYLOAD=.gpu   GPU_WORK=/tmp/convlens-gpu (unpacked payload)
 #   GPU_ACCEPT_SOFTWARE=1  take a software adapter (SwiftShader) without looking for NVIDIA's ICD
 #   GPU_GL_DEBS=auto|always|never   dpkg -x the loader .debs into / (auto: when a loader is missing)
-#   GPU_TINY_SOURCE=export|skeleton GPU_TINY_VARIANTS=all,logits,gpu   GPU_SKIP="tiny fp16c ..."
+#   GPU_TINY_SOURCE=export|skeleton GPU_TINY_VARIANTS=batched,all,logits,gpu   GPU_SKIP="tiny fp16c ..."
 #   GPU_ICD_CANDIDATES="a.json b.json"  ICDs to try when no hardware adapter shows (default: NVIDIA's)
 #   GPU_CARRIED_LIBSTDCXX=1  use the carried libstdc++ even where the system's is new enough
 #   GPU_BENCH_ARGS="--no-webgpu"  extra arguments for every webgpu-bench.mjs run
@@ -179,7 +179,7 @@ bench_steps() {
     fi
     if [ -n "$TINY" ]; then
       echo "{\"tinySource\": \"$src\", \"tinyDir\": \"$TINY\"}" >"$J/tiny-source.json"
-      bench "Tiny: WebGPU + WASM" 150 --model "$TINY" --threads 1,4 --variants "${GPU_TINY_VARIANTS:-all,logits,gpu}" --out "$J/tiny.json"
+      bench "Tiny: WebGPU + WASM" 150 --model "$TINY" --threads 1,4 --variants "${GPU_TINY_VARIANTS:-batched,all,logits,gpu}" --out "$J/tiny.json"
     fi
   fi
 

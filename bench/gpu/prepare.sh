@@ -75,6 +75,11 @@ for f in ort-wasm-simd-threaded.asyncify.wasm ort-wasm-simd-threaded.wasm; do
   pack "$ORT_DIST/$f" "$G/ort/$f.xz"
 done
 
+# The app's batched GPU read-back, compiled from TypeScript so Node runs the app's own code.
+rm -rf "$G/app"
+npx tsc src/worker/gpuReadback.ts --target es2022 --module es2022 --moduleResolution bundler --types @webgpu/types --strict --outDir "$G/app"
+
+
 # 4. Vulkan / GL loaders, as the device notes say (dpkg -x'd there when missing).
 if ! ls "$G"/gl/*.deb >/dev/null 2>&1; then
   say "apt-get download the loader .debs"

@@ -15,6 +15,7 @@ import { addGraphOutputs, OnnxFormatError, readOnnx, type OnnxSummary } from '..
 import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
+import { readBackAll } from './gpuReadback';
 import { preShrinkSize } from '../image/preShrink';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
@@ -461,15 +462,21 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
   let results: OrtModule.InferenceSession.OnnxValueMapType | null = null;
   try {
     results = await session.run({ [manifest.input.name]: input });
-    const taps: TapOutput[] = [];
-    for (const tap of manifest.taps) {
-      const out = results[tap.output ?? tap.name];
+    const outputs = manifest.taps.map((tap) => {
+      const out = results![tap.output ?? tap.name];
       if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
       if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
-      const data = ownedCopy(out.data as Float32Array);
-      taps.push({ name: tap.name, dims: [...out.dims], data });
-    }
-    return taps;
+      return out;
+    });
+    // An output made by a node onnxruntime ran on its CPU fallback can arrive on the CPU.
+    const onGpu = outputs.filter((out) => out.location === 'gpu-buffer');
+    const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: out.size * 4 }))) : [];
+    let next = 0;
+    return manifest.taps.map((tap, i) => {
+      const out = outputs[i]!;
+      const data = out.location === 'gpu-buffer' ? fromGpu[next++]! : ownedCopy(out.data as Float32Array);
+      return { name: tap.name, dims: [...out.dims], data };
+    });
   } finally {
     // Failed runs too: a tensor left undisposed keeps its (GPU) buffer for the whole lesson.
     for (const out of Object.values(results ?? {})) out.dispose();

@@ -16,5 +16,7 @@ export function sessionOptions(backend: ExecutionBackend): InferenceSession.Sess
   return {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    // WebGPU outputs stay on the GPU and are read back together (gpuReadback.ts).
+    ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   };
 }
