@@ -10,24 +10,23 @@ import type { LayerTensor } from '../render/types';
 const statsCache = new WeakMap<Float32Array, ChannelStats>();
 const meanMapCache = new WeakMap<Float32Array, Float32Array>();
 
+function once<T>(cache: WeakMap<Float32Array, T>, tensor: LayerTensor, compute: (map: LayerTensor) => T): T {
+  let value = cache.get(tensor.data);
+  if (value === undefined) {
+    value = compute(asMap(tensor));
+    cache.set(tensor.data, value);
+  }
+  return value;
+}
+
 /** Per-channel statistics of a tap, computed on first use. */
 export function layerStats(tensor: LayerTensor): ChannelStats {
-  let stats = statsCache.get(tensor.data);
-  if (!stats) {
-    stats = computeChannelStats(asMap(tensor));
-    statsCache.set(tensor.data, stats);
-  }
-  return stats;
+  return once(statsCache, tensor, computeChannelStats);
 }
 
 /** Mean over channels at each position (H*W), for overlays and the stage overview; computed on first use. */
 export function layerMeanMap(tensor: LayerTensor): Float32Array {
-  let map = meanMapCache.get(tensor.data);
-  if (!map) {
-    map = meanMap(asMap(tensor));
-    meanMapCache.set(tensor.data, map);
-  }
-  return map;
+  return once(meanMapCache, tensor, meanMap);
 }
 
 /** Logits ([N]) drawn like a layer of N one-pixel channels, so every tap can be shown. */
