@@ -97,9 +97,16 @@ export function maxRelativeDifference(a: Float32Array, b: Float32Array): number 
   return worst / scale;
 }
 
-/** Reads a tile's pixels back from its canvas. */
+/**
+ * Reads a tile's pixels back from its canvas, scrolled on screen first: the grid paints
+ * tiles far outside the viewport only when they come into view.
+ */
 export async function tilePixels(page: Page, label: string): Promise<number[]> {
-  return page.locator(`[aria-label="${label}"] canvas`).evaluate((canvas: HTMLCanvasElement) => {
+  const tile = page.locator(`[aria-label="${label}"] canvas`);
+  await tile.scrollIntoViewIfNeeded();
+  // The IntersectionObserver's callback, which paints it, runs by the second frame.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  return tile.evaluate((canvas: HTMLCanvasElement) => {
     const ctx = canvas.getContext('2d')!;
     return Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data);
   });

@@ -142,6 +142,27 @@ test('the grid sorts by mean, max and share active, hides dead channels and show
   await page.screenshot({ path: 'screenshots/teaching-strongest.png' });
 });
 
+test('tiles far below the window are painted when they scroll into view, and then show their channel exactly', async ({ page }) => {
+  await runSampleButton(page, 'Espresso', 'coffee.png');
+  const tap = 'features.1.0.block.4';
+  await page.getByLabel('Layer', { exact: true }).selectOption(tap);
+  const t = await layerTensor(page, tap);
+  await page.getByLabel('Channels shown').fill('160');
+  await expect(page.locator('.channel-grid .tile')).toHaveCount(160);
+  const last = page.locator(`[aria-label="${tap} channel 159"] canvas`);
+  const paintsBefore = await page.evaluate(() => (globalThis as { __convlensGridPaints?: number[] }).__convlensGridPaints!.length);
+  // Not yet painted: a canvas keeps its default 300×150 until its first paint.
+  expect(await last.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([300, 150]);
+  expect(await tilePixels(page, `${tap} channel 159`)).toEqual(expectedTile(t, 159, 'channel', 'viridis'));
+  // Scrolling painted that tile alone: the grid as a whole was not repainted.
+  expect(await page.evaluate(() => (globalThis as { __convlensGridPaints?: number[] }).__convlensGridPaints!.length)).toBe(paintsBefore);
+  // A colour map change repaints what is on screen, and the rest as it comes into view.
+  await page.getByLabel('Colour map').selectOption('magma');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  expect(await tilePixels(page, `${tap} channel 159`)).toEqual(expectedTile(t, 159, 'channel', 'magma'));
+  expect(await tilePixels(page, `${tap} channel 0`)).toEqual(expectedTile(t, 0, 'channel', 'magma'));
+});
+
 test('the journey shows one row per stage with the photo, the mean map and the strongest channels', async ({ page }) => {
   await runSampleButton(page, 'Espresso', 'coffee.png');
   const taps = ['features.0.1', 'features.1.1', 'features.3.1', 'features.5.5', 'features.7.1'];

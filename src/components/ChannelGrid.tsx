@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { renderChannel } from '../render/channelImage';
 import { getLut } from '../render/colormaps';
 import { valueRange } from '../render/normalise';
@@ -19,6 +19,14 @@ import { tileDescription, useGridModel } from './gridModel';
 /** Tile side in presenter mode: large enough to read from the back of a room. */
 export const PRESENTER_TILE_SIZE = 200;
 
+/** Tiles this far outside the viewport are painted too, so a short scroll never shows a stale tile. */
+const OFFSCREEN_MARGIN_PX = 300;
+
+function nearViewport(el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  return r.bottom >= -OFFSCREEN_MARGIN_PX && r.top <= window.innerHeight + OFFSCREEN_MARGIN_PX && r.width > 0;
+}
+
 export function ChannelGrid() {
   const model = useGridModel();
   const tap = useAppStore(selectCurrentTap);
@@ -33,6 +41,10 @@ export function ChannelGrid() {
   const presenter = useAppStore((s) => s.presenter);
   const canvases = useRef<(HTMLCanvasElement | null)[]>([]);
   const lastPaintedRun = useRef(-1);
+  // Tiles off screen are painted when they scroll into view: a 384-channel layer at full
+  // window would otherwise repaint every tile on each change (`npm run bench`, repaint).
+  const stale = useRef(new Set<number>());
+  const paintSlot = useRef<(slot: number) => void>(() => undefined);
   const channelsKey = model?.channels.join(',') ?? '';
 
   // All tiles are painted in one pass per change; slots are reused while the window slides.
@@ -42,15 +54,24 @@ export function ChannelGrid() {
     const started = performance.now();
     const lut = getLut(colormap);
     const image = new ImageData(dims.width, dims.height);
-    channels.forEach((channel, slot) => {
+    const paint = (slot: number): void => {
       const canvas = canvases.current[slot];
-      if (!canvas) return;
+      const channel = channels[slot];
+      if (!canvas || channel === undefined) return;
       if (canvas.width !== dims.width || canvas.height !== dims.height) {
         canvas.width = dims.width;
         canvas.height = dims.height;
       }
       renderChannel(image.data, tensor, channel, valueRange(tensor, channel, normalisation, undefined, stats), lut);
       canvas.getContext('2d')?.putImageData(image, 0, 0);
+    };
+    paintSlot.current = paint;
+    stale.current = new Set();
+    channels.forEach((_, slot) => {
+      const canvas = canvases.current[slot];
+      if (!canvas) return;
+      if (nearViewport(canvas)) paint(slot);
+      else stale.current.add(slot);
     });
     gridPaints.push(performance.now() - started);
     if (gridPaints.length > 500) gridPaints.shift();
@@ -62,6 +83,20 @@ export function ChannelGrid() {
       });
     }
   }, [model?.tensor, channelsKey, colormap, normalisation]);
+
+  useEffect(() => {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const slot = Number((entry.target as HTMLElement).dataset.slot);
+          if (entry.isIntersecting && stale.current.delete(slot)) paintSlot.current(slot);
+        }
+      },
+      { rootMargin: `${OFFSCREEN_MARGIN_PX}px 0px` },
+    );
+    for (const canvas of canvases.current) if (canvas) observer.observe(canvas);
+    return () => observer.disconnect();
+  }, [channelsKey, model?.tensor]);
 
   if (!manifest || !tap) return <div className="grid-empty">Waiting for the model…</div>;
   if (!model) {
@@ -109,6 +144,7 @@ export function ChannelGrid() {
               onClick={() => openChannel(channel)}
             >
               <canvas
+                data-slot={slot}
                 ref={(el) => {
                   canvases.current[slot] = el;
                 }}
