@@ -96,7 +96,9 @@ export function ChannelGrid() {
     );
     for (const canvas of canvases.current) if (canvas) observer.observe(canvas);
     return () => observer.disconnect();
-  }, [channelsKey, model?.tensor]);
+    // Slots keep their canvas while the window slides or a new run arrives: only a new
+    // number of tiles brings new canvases to observe (not every frame of a slider drag).
+  }, [model?.channels.length]);
 
   if (!manifest || !tap) return <div className="grid-empty">Waiting for the model…</div>;
   if (!model) {
