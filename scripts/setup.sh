@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium python3-torch python3-torchvision python3-onnx python3-pil python3-numpy fonts-dejavu-core)
+APT_PACKAGES=(chromium libopenblas0-pthread python3-torch python3-torchvision python3-onnx python3-pil python3-numpy fonts-dejavu-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
