@@ -6,6 +6,9 @@ import { startServiceWorker } from './offline/register';
 import { startUrlSync } from './app/urlSync';
 import { installDebugHook } from './app/debugHook';
 import './styles.css';
+import { loadThemePreference, startTheme } from './app/theme';
+
+startTheme(() => loadThemePreference(globalThis.localStorage ?? null));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

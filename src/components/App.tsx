@@ -20,49 +20,63 @@ import { ChannelDetail } from './ChannelDetail';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { JourneyView } from './JourneyView';
 import { CompareView } from './CompareView';
+import { NetworkMap } from './NetworkMap';
+import { ThemeSelect } from './ThemeSelect';
+import { PresenterCaption } from './PresenterCaption';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
+import './layout.css';
 import './teaching.css';
 
+/**
+ * The page puts the picture first: a slim bar (name, status, theme, help), a rail with the
+ * photo and the network map, and the stage, where the current view takes all the room
+ * left under one compact toolbar. Words (what a layer does, model details) open on demand.
+ */
 export function App() {
   const dragging = useGlobalPhotoDrop();
   useKeyboardShortcuts();
   const view = useAppStore((s) => s.view);
   const presenter = useAppStore((s) => s.presenter);
+  const channelView = view === 'grid' || view === 'strongest';
   return (
     <div className={`app${dragging ? ' app--dragging' : ''}${presenter ? ' app--presenter' : ''}`}>
-      <header className="app__header">
-        <div className="brand">
-          <h1>ConvLens</h1>
-          <p className="tagline">See what each layer of a ConvNeXt sees, in your browser. Nothing leaves this tab.</p>
+      <header className="app-bar">
+        <h1 className="app-bar__brand">ConvLens</h1>
+        <StatusLine />
+        <div className="app-bar__tools">
+          <ThemeSelect />
+          <AboutDialog />
         </div>
-        <AboutDialog />
       </header>
       <ChannelDetail />
       <ShortcutsDialog />
-      <StatusLine />
       <ErrorAlert />
       <main className="app__main">
-        <aside className="app__side">
+        <aside className="rail" aria-label="Photo and network">
           <PhotoPanel />
-          <OverlayPanel />
+          <NetworkMap />
           <Predictions />
+          <OverlayPanel />
           <ModelPanel />
         </aside>
-        <section className="app__layers" aria-label="Activations">
-          <ViewSwitch />
-          <div className="controls">
+        <section className="stage" aria-label="Activations">
+          <div className="stage__head">
             <LayerPicker />
-            <ChannelControls />
-            <SortControls />
-            <div className="controls__row">
+            <ViewSwitch />
+          </div>
+          {channelView && (
+            <div className="toolbar">
+              <ChannelControls />
+              <SortControls />
               <ColourBar />
-              <div className="controls__buttons">
+              <div className="toolbar__exports" role="group" aria-label="Export">
                 <DownloadLayerButton />
                 <ExportButtons />
+                <ShareLink />
               </div>
             </div>
-            <ShareLink />
-          </div>
+          )}
+          {presenter && <PresenterCaption />}
           {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : <ChannelGrid />}
         </section>
       </main>

@@ -95,7 +95,19 @@ export function ChannelGrid() {
       { rootMargin: `${OFFSCREEN_MARGIN_PX}px 0px` },
     );
     for (const canvas of canvases.current) if (canvas) observer.observe(canvas);
-    return () => observer.disconnect();
+    // A print (or a full-page capture that emulates print media) shows every tile at once.
+    const paintAll = () => {
+      for (const slot of [...stale.current]) if (stale.current.delete(slot)) paintSlot.current(slot);
+    };
+    const printMedia = matchMedia('print');
+    const onPrintMedia = (e: MediaQueryListEvent) => e.matches && paintAll();
+    window.addEventListener('beforeprint', paintAll);
+    printMedia.addEventListener('change', onPrintMedia);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('beforeprint', paintAll);
+      printMedia.removeEventListener('change', onPrintMedia);
+    };
     // Slots keep their canvas while the window slides or a new run arrives: only a new
     // number of tiles brings new canvases to observe (not every frame of a slider drag).
   }, [model?.channels.length]);

@@ -1,8 +1,9 @@
 import { explainTap } from '../model/explain';
-import { groupTapsByStage, tapOptionLabel } from '../model/taps';
+import { groupTapsByStage, kindLabel, tapOptionLabel } from '../model/taps';
 import { selectLayer } from '../store/actions';
 import { useAppStore, selectCurrentTap, selectManifest, selectSelectedTap } from '../store/store';
 
+/** The layer select with its facts on one short line; the explanation opens on demand as a sheet over the grid. */
 export function LayerPicker() {
   const manifest = useAppStore(selectManifest);
   const selected = useAppStore(selectSelectedTap);
@@ -11,7 +12,7 @@ export function LayerPicker() {
   const groups = groupTapsByStage(manifest.taps);
   return (
     <div className="layer-picker">
-      <label className="field">
+      <label className="field field--inline">
         <span>Layer</span>
         <select aria-label="Layer" value={selected ?? ''} onChange={(e) => selectLayer(e.currentTarget.value)}>
           {groups.map((g) => (
@@ -26,22 +27,28 @@ export function LayerPicker() {
         </select>
       </label>
       {tap && (
-        <p className="layer-picker__about" data-testid="layer-description">
-          <code>{tap.name}</code> · {tap.shape.join('×')}
-          {tap.receptiveField && (
-            <>
-              {' '}
-              · receptive field {tap.receptiveField.size}×{tap.receptiveField.size} px, stride {tap.receptiveField.stride}
-            </>
-          )}
-          <br />
-          {tap.description}
-        </p>
+        <span className="layer-picker__facts" data-testid="layer-facts">
+          {tap.op ?? kindLabel(tap.kind)} · {tap.shape.join('×')}
+          {tap.receptiveField && <> · sees {Math.min(tap.receptiveField.size, manifest.input.cropSize)} px</>}
+        </span>
       )}
       {tap && (
-        <details className="layer-picker__explain" open>
+        <details className="layer-info">
           <summary>What this layer does</summary>
-          <p data-testid="layer-explanation">{explainTap(manifest, tap)}</p>
+          <div className="layer-info__sheet">
+            <p className="layer-picker__about" data-testid="layer-description">
+              <code>{tap.name}</code> · {tap.shape.join('×')}
+              {tap.receptiveField && (
+                <>
+                  {' '}
+                  · receptive field {tap.receptiveField.size}×{tap.receptiveField.size} px, stride {tap.receptiveField.stride}
+                </>
+              )}
+              <br />
+              {tap.description}
+            </p>
+            <p data-testid="layer-explanation">{explainTap(manifest, tap)}</p>
+          </div>
         </details>
       )}
     </div>

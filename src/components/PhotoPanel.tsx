@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { SAMPLES, sampleUrl } from '../app/samples';
 import { runSample } from '../app/runSample';
-import { useAppStore, selectActivations, selectManifest } from '../store/store';
+import { useAppStore, selectActivations } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
 
@@ -19,12 +19,12 @@ function CropCanvas() {
   if (!activations) {
     return (
       <div className="crop crop--empty">
-        <p>Drop a food photo anywhere on the page, paste one, choose a file, or pick a sample below.</p>
+        <p>Drop a food photo anywhere, paste one, choose a file, or pick a sample.</p>
       </div>
     );
   }
   return (
-    <figure className="crop">
+    <figure className="crop" title="The model sees a centre crop after resizing the shorter side, exactly as torchvision does.">
       <canvas ref={ref} className="crop__canvas" aria-label={`The ${activations.crop.width}×${activations.crop.height} crop the model saw of ${activations.photoName}`} role="img" />
       <figcaption>
         <span className="crop__name">{activations.photoName}</span>
@@ -37,26 +37,21 @@ function CropCanvas() {
 }
 
 export function PhotoPanel() {
-  const manifest = useAppStore(selectManifest);
   return (
     <section className="panel photo" aria-label="Photo">
       <h2>Photo</h2>
-      <CropCanvas />
-      <FileButton label="Choose photo" accept="image/*" onFiles={(files) => acceptFiles(files)} />
-      <div className="samples" role="group" aria-label="Sample photos">
-        {SAMPLES.map((s) => (
-          <button key={s.id} type="button" className="sample" onClick={() => void runSample(s)} title={`${s.title} (${s.credit})`}>
-            <img src={sampleUrl(s)} alt="" width={56} height={56} loading="lazy" />
-            <span>{s.title}</span>
-          </button>
-        ))}
+      <div className="photo__body">
+        <CropCanvas />
+        <div className="samples" role="group" aria-label="Sample photos">
+          {SAMPLES.map((s) => (
+            <button key={s.id} type="button" className="sample" onClick={() => void runSample(s)} title={`${s.title} (${s.credit})`}>
+              <img src={sampleUrl(s)} alt="" width={48} height={48} loading="lazy" />
+              <span>{s.title}</span>
+            </button>
+          ))}
+        </div>
       </div>
-      {manifest && (
-        <p className="hint">
-          The model sees a {manifest.input.cropSize}×{manifest.input.cropSize} centre crop after resizing the shorter side to {manifest.input.resizeSize} px,
-          exactly as torchvision does.
-        </p>
-      )}
+      <FileButton label="Choose photo" accept="image/*" onFiles={(files) => acceptFiles(files)} />
     </section>
   );
 }

@@ -1,0 +1,88 @@
+import { useDeferredValue, useEffect, useRef, type KeyboardEvent } from 'react';
+import { groupTapsByStage, kindLabel, shapeLabel } from '../model/taps';
+import { thumbnailOf } from '../render/mapThumbnail';
+import { selectLayer } from '../store/actions';
+import { useAppStore, selectActivations, selectColormap, selectManifest, selectSelectedTap } from '../store/store';
+import { MapCanvas } from './MapCanvas';
+import { asMap, layerMeanMap } from './layerData';
+
+const THUMB_PX = 30;
+
+/**
+ * The whole network, stage by stage: every tap is a button with a tiny mean-activation
+ * thumbnail of the current photo. Clicking one selects that layer everywhere (picker,
+ * grid, address bar); arrow keys walk along it. Only the current item is in the tab
+ * order (a roving tabindex), so the map is one stop for keyboard users.
+ */
+export function NetworkMap() {
+  const manifest = useAppStore(selectManifest);
+  const selected = useAppStore(selectSelectedTap);
+  const colormap = useAppStore(selectColormap);
+  // Thumbnails are drawn after the grid: the grid is what the class waits for.
+  const activations = useDeferredValue(useAppStore(selectActivations));
+  const list = useRef<HTMLDivElement>(null);
+  const focusFollows = useRef(false);
+
+  useEffect(() => {
+    if (!focusFollows.current) return;
+    focusFollows.current = false;
+    list.current?.querySelector<HTMLButtonElement>('[aria-current="true"]')?.focus();
+  }, [selected]);
+
+  if (!manifest) return null;
+  const taps = manifest.taps;
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = taps.findIndex((t) => t.name === selected);
+    const step = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 0;
+    let next = -1;
+    if (step !== 0) next = Math.max(0, Math.min(taps.length - 1, i + step));
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = taps.length - 1;
+    else return;
+    // The page's own arrow keys (channel and layer) must not act as well.
+    e.preventDefault();
+    e.stopPropagation();
+    focusFollows.current = true;
+    selectLayer(taps[next]!.name);
+  };
+
+  return (
+    <nav className="network-map" aria-label="Network map">
+      <h2 className="rail__title">Network</h2>
+      <div className="network-map__stages" ref={list} onKeyDown={onKeyDown}>
+        {groupTapsByStage(taps).map((g) => (
+          <div key={g.stage} className="network-map__stage" role="group" aria-label={g.label}>
+            <span className="network-map__label" aria-hidden="true">
+              {g.label}
+            </span>
+            <div className="network-map__taps">
+              {g.taps.map((tap) => {
+                const current = tap.name === selected;
+                const tensor = activations?.tensors.get(tap.name);
+                const thumb = tensor ? thumbnailOf(asMap(tensor), () => layerMeanMap(asMap(tensor))) : null;
+                return (
+                  <button
+                    key={tap.name}
+                    type="button"
+                    className={`network-map__tap network-map__tap--${tap.kind}`}
+                    aria-label={`Show layer ${tap.name}`}
+                    aria-current={current ? 'true' : undefined}
+                    tabIndex={current || (!selected && tap === taps[0]) ? 0 : -1}
+                    title={`${tap.name} · ${tap.op ?? kindLabel(tap.kind)} · ${shapeLabel(tap.shape)}`}
+                    onClick={() => selectLayer(tap.name)}
+                  >
+                    {thumb ? (
+                      <MapCanvas values={thumb.values} width={thumb.width} height={thumb.height} range={thumb.range} colormap={colormap} label="" size={THUMB_PX} />
+                    ) : (
+                      <span className="network-map__empty" style={{ width: THUMB_PX, height: THUMB_PX }} />
+                    )}
+                  </button>
+                );
+              })}
+            </div>
+          </div>
+        ))}
+      </div>
+    </nav>
+  );
+}
