@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useRef, type KeyboardEvent } from 'react';
+import { useDeferredValue, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
 import { groupTapsByStage, kindLabel, shapeLabel } from '../model/taps';
 import { thumbnailOf } from '../render/mapThumbnail';
 import { selectLayer } from '../store/actions';
@@ -7,6 +7,41 @@ import { MapCanvas } from './MapCanvas';
 import { asMap, layerMeanMap } from './layerData';
 
 const THUMB_PX = 30;
+/** Room kept under the map on the first screen (the panel's padding and border). */
+const BOTTOM_GAP_PX = 20;
+const MIN_HEIGHT_PX = 160;
+
+/**
+ * Keeps the map on the first screen: as tall as the room left under the photo, scrolling
+ * inside itself beyond that. On a phone the map is a sideways strip and needs no limit.
+ */
+function useFitFirstScreen(el: RefObject<HTMLDivElement | null>, shown: boolean): void {
+  useLayoutEffect(() => {
+    const list = el.current;
+    if (!list) return;
+    const narrow = matchMedia('(max-width: 800px)');
+    const fit = () => {
+      if (narrow.matches) {
+        list.style.maxHeight = '';
+        return;
+      }
+      const top = list.getBoundingClientRect().top + scrollY;
+      list.style.maxHeight = `${Math.max(MIN_HEIGHT_PX, Math.floor(innerHeight - top - BOTTOM_GAP_PX))}px`;
+    };
+    fit();
+    // What sits above the map (the bar's notes, the photo's caption) can change its height.
+    const observer = new ResizeObserver(fit);
+    const rail = list.closest('.rail');
+    if (rail?.firstElementChild) observer.observe(rail.firstElementChild);
+    const bar = document.querySelector('.app-bar');
+    if (bar) observer.observe(bar);
+    addEventListener('resize', fit);
+    return () => {
+      observer.disconnect();
+      removeEventListener('resize', fit);
+    };
+  }, [el, shown]);
+}
 
 /**
  * The whole network, stage by stage: every tap is a button with a tiny mean-activation
@@ -22,6 +57,7 @@ export function NetworkMap() {
   const activations = useDeferredValue(useAppStore(selectActivations));
   const list = useRef<HTMLDivElement>(null);
   const focusFollows = useRef(false);
+  useFitFirstScreen(list, manifest !== null);
 
   useEffect(() => {
     if (!focusFollows.current) return;
