@@ -5,6 +5,7 @@ export const SHORTCUTS: readonly { keys: string; what: string }[] = [
   { keys: '← →', what: 'previous / next channel (the grid follows)' },
   { keys: '↑ ↓', what: 'previous / next layer' },
   { keys: 'Enter', what: 'open the focused tile large' },
+  { keys: 'Home End', what: 'in the network map: first / last layer (the arrows walk along it)' },
   { keys: 'f', what: 'presenter view: large tiles, high contrast, full screen' },
   { keys: '?', what: 'this list' },
   { keys: 'Esc', what: 'close a dialog, leave the presenter view' },
