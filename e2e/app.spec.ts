@@ -141,8 +141,10 @@ test('a newer photo supersedes an older one: the older result is never shown', a
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
   await dropFiles(page, [photoFile(samplePath('rocket.jpg'))]);
   await waitForResult(page, 'rocket.jpg');
-  await page.waitForTimeout(500);
-  expect(await page.evaluate(() => (window as unknown as { __photos: string[] }).__photos)).toEqual(['rocket.jpg']);
+  // The next result is the event that proves nothing older arrived in between.
+  await dropFiles(page, [photoFile(samplePath('chelsea.png'))]);
+  await waitForResult(page, 'chelsea.png');
+  expect(await page.evaluate(() => (window as unknown as { __photos: string[] }).__photos)).toEqual(['rocket.jpg', 'chelsea.png']);
 });
 
 test('main states look right (screenshots for people to look at)', async ({ page }) => {

@@ -16,7 +16,10 @@ test.use({ serviceWorkers: 'allow' });
 const DIST = resolve(ROOT, 'dist');
 const PORT = Number(process.env.E2E_STATIC_PORT ?? 4178) + 1;
 
-test.skip(!existsSync(resolve(DIST, 'sw.js')), 'needs a production build with the service worker: run `npx vite build` first');
+// A missing build is a failure, never a silent skip: these specs are the only check of the service worker.
+test.beforeAll(() => {
+  if (!existsSync(resolve(DIST, 'sw.js'))) throw new Error('dist/sw.js is missing: these specs need the production build (`npx vite build`) with its service worker');
+});
 
 /** Every cached URL (path + query), by cache name. */
 async function cachedUrls(page: Page): Promise<Record<string, string[]>> {

@@ -30,7 +30,10 @@ test('after the page has loaded, dropping photos makes no network request at all
   await dropFiles(page, [generated('animated.gif')]);
   await waitForResult(page, 'animated.gif');
   await page.getByLabel('Layer', { exact: true }).selectOption('features.3.0.block.0');
-  await page.waitForTimeout(500);
+  await expect(page.getByTestId('channel-grid')).toHaveAttribute('data-tap', 'features.3.0.block.0');
+  // One more photo after the layer change: its result is the event that closes the window of observation.
+  await dropFiles(page, [photoFile(samplePath('chelsea.png'))]);
+  await waitForResult(page, 'chelsea.png');
   expect(requests).toEqual([]);
 });
 
