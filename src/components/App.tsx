@@ -20,6 +20,7 @@ import { ChannelDetail } from './ChannelDetail';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { JourneyView } from './JourneyView';
 import { CompareView } from './CompareView';
+import { WhyView } from './WhyView';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import './teaching.css';
 
@@ -44,7 +45,7 @@ export function App() {
       <main className="app__main">
         <aside className="app__side">
           <PhotoPanel />
-          <OverlayPanel />
+          {view !== 'why' && <OverlayPanel />}
           <Predictions />
           <ModelPanel />
         </aside>
@@ -63,7 +64,7 @@ export function App() {
             </div>
             <ShareLink />
           </div>
-          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : <ChannelGrid />}
+          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : <ChannelGrid />}
         </section>
       </main>
       {dragging && (
