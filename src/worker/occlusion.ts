@@ -47,6 +47,10 @@ async function classLogits(job: OcclusionJob, data: Float32Array, batch: number)
   }
 }
 
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export async function runOcclusion(job: OcclusionJob): Promise<OcclusionResult> {
   const started = performance.now();
   const size = job.input.cropSize;
@@ -59,6 +63,9 @@ export async function runOcclusion(job: OcclusionJob): Promise<OcclusionResult> 
   let done = 0;
   job.progress(0, count);
   for (const [start, end] of batches) {
+    // onnxruntime's WASM run is synchronous underneath its promise: without a real turn of
+    // the event loop here, a Cancel or a new photo would only be read after the last batch.
+    await nextTask();
     if (job.isCancelled()) throw job.cancelled();
     const n = end - start;
     const data = new Float32Array(n * per);
