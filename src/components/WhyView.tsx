@@ -17,6 +17,13 @@ interface ShownMap {
   rows: number;
   cols: number;
   caption: string;
+  /**
+   * Where the map's cells lie on the crop, in crop pixels: cell (i, j) is the square at
+   * offset + (j·cell, i·cell). Class evidence cells tile the crop; occlusion cells are centred
+   * on their patches (offset P/2 − S/2, cell S).
+   */
+  offset: number;
+  cell: number;
 }
 
 function maxAbs(map: Float32Array): number {
@@ -77,13 +84,15 @@ export function WhyView() {
   const shown: ShownMap | null =
     method === 'evidence'
       ? evidence
-        ? { map: evidence.map, rows: evidence.height, cols: evidence.width, caption: `Class evidence for “${label(labels, cls)}”: each cell’s share of the logit (${evidence.height}×${evidence.width} positions of ${featureTap?.name}).` }
+        ? { map: evidence.map, rows: evidence.height, cols: evidence.width, offset: 0, cell: activations!.crop.width / evidence.width, caption: `Class evidence for “${label(labels, cls)}”: each cell’s share of the logit (${evidence.height}×${evidence.width} positions of ${featureTap?.name}).` }
         : null
       : occlusionShown
         ? {
             map: occlusionShown.map,
             rows: occlusionShown.rows,
             cols: occlusionShown.cols,
+            offset: occlusionShown.patch / 2 - occlusionShown.stride / 2,
+            cell: occlusionShown.stride,
             caption: `Occlusion for “${label(labels, cls)}”: logit without the patch minus logit with a ${occlusionShown.patch}-px patch at each of ${occlusionShown.rows}×${occlusionShown.cols} positions, stride ${occlusionShown.stride} px (${occlusionShown.runs} runs of ${occlusionShown.batchSize}, ${(occlusionShown.ms / 1000).toFixed(1)} s).`,
           }
         : null;
@@ -91,15 +100,16 @@ export function WhyView() {
 
   const overlay = useMemo(() => {
     if (!shown || !activations) return null;
-    const { crop } = activations;
-    const pixels = new Uint8ClampedArray(crop.width * crop.height * 4);
-    renderMeanOverlay(pixels, crop.width, crop.height, shown.map, shown.cols, shown.rows, { min: -range, max: range }, getLut('diverging'), { alpha: 1 });
+    const w = Math.max(1, Math.round(shown.cols * shown.cell));
+    const h = Math.max(1, Math.round(shown.rows * shown.cell));
+    const pixels = new Uint8ClampedArray(w * h * 4);
+    renderMeanOverlay(pixels, w, h, shown.map, shown.cols, shown.rows, { min: -range, max: range }, getLut('diverging'), { alpha: 1 });
     const layer = document.createElement('canvas');
-    layer.width = crop.width;
-    layer.height = crop.height;
-    layer.getContext('2d')?.putImageData(new ImageData(pixels, crop.width, crop.height), 0, 0);
-    return layer;
-  }, [shown?.map, activations, range]);
+    layer.width = w;
+    layer.height = h;
+    layer.getContext('2d')?.putImageData(new ImageData(pixels, w, h), 0, 0);
+    return { layer, offset: shown.offset };
+  }, [shown?.map, shown?.offset, shown?.cell, activations, range]);
 
   useLayoutEffect(() => {
     const c = canvas.current;
@@ -112,7 +122,7 @@ export function WhyView() {
     ctx.putImageData(new ImageData(new Uint8ClampedArray(crop.data), crop.width, crop.height), 0, 0);
     if (overlay) {
       ctx.globalAlpha = opacity;
-      ctx.drawImage(overlay, 0, 0);
+      ctx.drawImage(overlay.layer, overlay.offset, overlay.offset);
       ctx.globalAlpha = 1;
     }
   }, [activations, overlay, opacity]);
@@ -130,8 +140,10 @@ export function WhyView() {
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (!shown) return setHover(null);
     const rect = e.currentTarget.getBoundingClientRect();
-    const col = Math.min(shown.cols - 1, Math.max(0, Math.floor(((e.clientX - rect.left) / rect.width) * shown.cols)));
-    const row = Math.min(shown.rows - 1, Math.max(0, Math.floor(((e.clientY - rect.top) / rect.height) * shown.rows)));
+    const { width, height } = activations.crop;
+    const cellAt = (px: number, n: number) => Math.min(n - 1, Math.max(0, Math.floor((px - shown.offset) / shown.cell)));
+    const col = cellAt(((e.clientX - rect.left) / rect.width) * width, shown.cols);
+    const row = cellAt(((e.clientY - rect.top) / rect.height) * height, shown.rows);
     setHover(`Row ${row}, column ${col}: ${formatTickValue(shown.map[row * shown.cols + col]!, 4)}`);
   };
 
