@@ -18,6 +18,11 @@ export interface BareRequest {
   options?: Pick<ort.InferenceSession.SessionOptions, 'graphOptimizationLevel' | 'enableMemPattern' | 'enableCpuMemArena' | 'extra'>;
   /** WASM threads instead of the app's choice. */
   threads?: number;
+  /**
+   * Occlusion baselines instead of the usual runs: `count` inputs fetching only `logits`,
+   * one session.run each, then the same inputs `batch` per session.run (dynamic batch).
+   */
+  occlusion?: { count: number; batch: number; logits: string };
 }
 
 export interface BareReply {
@@ -26,7 +31,28 @@ export interface BareReply {
   createMs: number;
   threads: number;
   outputs: number;
+  /** With `occlusion`: wall time of the count × batch-1 runs, and of the batched runs. */
+  occlusion?: { unbatchedMs: number; batchedMs: number; batchedRuns: number };
   error?: string;
+}
+
+async function occlusionBaseline(session: ort.InferenceSession, req: BareRequest, data: Float32Array): Promise<NonNullable<BareReply['occlusion']>> {
+  const { count, batch, logits } = req.occlusion!;
+  const run = async (n: number) => {
+    const input = new Float32Array(n * data.length);
+    for (let b = 0; b < n; b++) input.set(data, b * data.length);
+    const results = await session.run({ [req.inputName]: new ort.Tensor('float32', input, [n, ...req.shape.slice(1)]) }, [logits]);
+    for (const r of Object.values(results)) r.dispose();
+  };
+  await run(1);
+  await run(batch); // warm-up of both shapes
+  let t0 = performance.now();
+  for (let i = 0; i < count; i++) await run(1);
+  const unbatchedMs = performance.now() - t0;
+  t0 = performance.now();
+  let batchedRuns = 0;
+  for (let done = 0; done < count; done += batch, batchedRuns++) await run(Math.min(batch, count - done));
+  return { unbatchedMs, batchedMs: performance.now() - t0, batchedRuns };
 }
 
 async function bench(req: BareRequest): Promise<BareReply> {
@@ -39,6 +65,11 @@ async function bench(req: BareRequest): Promise<BareReply> {
   const size = req.shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(size);
   for (let i = 0; i < size; i++) data[i] = Math.sin(i * 0.37) * 1.5; // deterministic, photo-like range
+  if (req.occlusion) {
+    const occlusion = await occlusionBaseline(session, req, data);
+    await session.release();
+    return { times: [], createMs, threads, outputs: 1, occlusion };
+  }
   const feeds = { [req.inputName]: new ort.Tensor('float32', data, req.shape) };
   const times: number[] = [];
   let outputs = 0;

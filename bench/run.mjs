@@ -95,7 +95,7 @@ async function nativeRun(dir, manifest, threads) {
   return median(times);
 }
 
-/** `variant` changes the app's settings: { file, options, threads } (see bench/bare.worker.ts). */
+/** `variant` changes the app's settings: { file, options, threads, occlusion } (see bench/bare.worker.ts). */
 async function bareRun(context, manifest, id, variant = {}) {
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${PORT}/bench/bare.html`);
@@ -110,11 +110,40 @@ async function bareRun(context, manifest, id, variant = {}) {
       runs: RUNS,
       options: variant.options,
       threads: variant.threads,
+      occlusion: variant.occlusion,
     },
   );
   await page.close();
   if (reply.error) throw new Error(`bare run failed: ${reply.error}`);
-  return { median: median(reply.times), createMs: reply.createMs, threads: reply.threads, outputs: reply.outputs };
+  return { median: reply.times.length ? median(reply.times) : NaN, createMs: reply.createMs, threads: reply.threads, outputs: reply.outputs, occlusion: reply.occlusion };
+}
+
+/** The Why view's defaults: P = 32, S = 16 on a 224 crop, 13 × 13 = 169 occluded inputs. */
+const OCCLUSION = { patch: 32, stride: 16, count: 169, batch: 8 };
+
+/**
+ * Occlusion in the app (Run occlusion → map shown, the worker's own figure too) against
+ * 169 bare session.run calls fetching only the logits, and the same inputs batched.
+ */
+async function occlusionRun(context, manifest, id) {
+  const logits = manifest.taps.findLast((t) => t.kind === 'logits').name;
+  const bare = await bareRun(context, manifest, id, { occlusion: { count: OCCLUSION.count, batch: OCCLUSION.batch, logits } });
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${PORT}/?modelId=${id}`);
+  await page.locator('p[role="status"][data-status="ready"]').waitFor({ timeout: 180_000 });
+  await preparePhoto(page, readFileSync(resolve(root, 'public/samples/coffee.png')).toString('base64'), 'coffee.png');
+  await timedDrop(page);
+  await page.getByRole('button', { name: 'Why', exact: true }).click();
+  await page.getByLabel('Method', { exact: true }).selectOption('occlusion');
+  await page.getByLabel('Patch size').fill(String(OCCLUSION.patch));
+  await page.getByLabel('Stride').fill(String(OCCLUSION.stride));
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Run occlusion' }).click();
+  await page.getByRole('button', { name: 'Download map (.npy)' }).waitFor({ timeout: 600_000 });
+  const appMs = Date.now() - t0;
+  const caption = (await page.getByTestId('why-canvas').getAttribute('aria-label')) ?? '';
+  await page.close();
+  return { appMs, caption, ...bare.occlusion };
 }
 
 /**
@@ -340,8 +369,10 @@ async function main() {
       const variants = quick ? {} : await variantRuns(context, manifest, id, dir);
       log(`${id}: the app…`);
       const app = await appRun(context, manifest, id);
+      log(`${id}: occlusion (${OCCLUSION.count} inputs)…`);
+      const occlusion = id === modelIds[0] ? await occlusionRun(context, manifest, id) : null;
       await context.close();
-      results.models[id] = { modelBytes: manifest.file.bytes, taps: manifest.taps.length, native, native1, bare, variants, app };
+      results.models[id] = { modelBytes: manifest.file.bytes, taps: manifest.taps.length, native, native1, bare, variants, app, occlusion };
     }
   } finally {
     await browser.close();
@@ -366,6 +397,14 @@ async function main() {
       [id, 'ready: first visit / reload (cached)', `${fmt(a.firstReadyMs)} / ${fmt(a.cachedReadyMs)} ms`, `download ${(a.downloadBytes / 1e6).toFixed(1)} MB`, ''],
       [id, 'peak memory (JS heap + WASM, page + workers)', `${(a.memoryBytes / 2 ** 20).toFixed(0)} MiB`, `growth ${fmt(a.memoryGrowth * 100, 1)}% over ${RUNS} runs`, ''],
     );
+    const o = r.occlusion;
+    if (o) {
+      rows.push(
+        [id, `occlusion P=${OCCLUSION.patch} S=${OCCLUSION.stride} (${OCCLUSION.count} inputs): app, Run → map shown`, `${fmt(o.appMs)} ms`, `×${fmt(o.appMs / o.unbatchedMs, 2)} of ${OCCLUSION.count} × bare run`, 'target ≤ 1.1'],
+        [id, `  ${OCCLUSION.count} × bare session.run, batch 1, logits only`, `${fmt(o.unbatchedMs)} ms`, `${fmt(o.unbatchedMs / OCCLUSION.count, 1)} ms each`, ''],
+        [id, `  bare, batched ${OCCLUSION.batch} per session.run (${o.batchedRuns} runs)`, `${fmt(o.batchedMs)} ms`, `batching ×${fmt(o.unbatchedMs / o.batchedMs, 2)} faster`, ''],
+      );
+    }
   }
   console.log(`\nConvLens benchmark, ${results.date}\n${results.machine}\nmedian of ${RUNS} runs after ${WARMUP} warm-up\n`);
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)));

@@ -302,6 +302,14 @@ def default_name(args: argparse.Namespace, source: str) -> str:
     return name + (" · fp16 weights" if args.fp16_weights else "")
 
 
+BATCH_AXIS = "batch"
+
+
+def onnx_dims(value) -> list:
+    """A graph input's or output's dims: numbers, and the name of a dynamic axis."""
+    return [d.dim_param or d.dim_value for d in value.type.tensor_type.shape.dim]
+
+
 def onnx_export(wrapper: torch.nn.Module, x: torch.Tensor, path: str, output_names: List[str], opset: int) -> None:
     kwargs = dict(
         export_params=True,
@@ -309,6 +317,9 @@ def onnx_export(wrapper: torch.nn.Module, x: torch.Tensor, path: str, output_nam
         do_constant_folding=True,
         input_names=["input"],
         output_names=output_names,
+        # A dynamic batch dimension: the app's occlusion runs several occluded copies of
+        # the photo in one session.run (src/worker/occlusion.ts). The manifest keeps batch 1.
+        dynamic_axes={name: {0: BATCH_AXIS} for name in ["input", *output_names]},
     )
     params = inspect.signature(torch.onnx.export).parameters
     if "dynamo" in params:  # torch >= 2.5: keep the TorchScript exporter (deterministic, opset 17)
@@ -512,12 +523,12 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             print(f"error: ONNX outputs {got_names[:5]}... != taps {names[:5]}...", file=sys.stderr)
             return 1
         for o, t in zip(proto.graph.output, taps):
-            dims = [d.dim_value for d in o.type.tensor_type.shape.dim]
-            if dims != [1] + list(t.shape) or o.type.tensor_type.elem_type != TensorProto.FLOAT:
-                print(f"error: ONNX output {o.name} has shape {dims}, manifest says [1]+{t.shape}", file=sys.stderr)
+            dims = onnx_dims(o)
+            if dims != [BATCH_AXIS] + list(t.shape) or o.type.tensor_type.elem_type != TensorProto.FLOAT:
+                print(f"error: ONNX output {o.name} has shape {dims}, manifest says [{BATCH_AXIS}]+{t.shape}", file=sys.stderr)
                 return 1
-        in_dims = [d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim]
-        if proto.graph.input[0].name != "input" or in_dims != [1, 3, crop, crop]:
+        in_dims = onnx_dims(proto.graph.input[0])
+        if proto.graph.input[0].name != "input" or in_dims != [BATCH_AXIS, 3, crop, crop]:
             print(f"error: ONNX input {proto.graph.input[0].name} {in_dims}", file=sys.stderr)
             return 1
         note(f"{len(names)} outputs named and shaped as in the manifest; input 'input' {in_dims}")

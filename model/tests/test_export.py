@@ -215,7 +215,7 @@ class CommittedModelTest(unittest.TestCase):
         self.assertTrue(all(t.data_type == onnx.TensorProto.FLOAT for t in proto.graph.initializer
                             if t.data_type in (onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16)))
         for o, t in zip(proto.graph.output, self.m["taps"]):
-            self.assertEqual([d.dim_value for d in o.type.tensor_type.shape.dim], [1] + t["shape"])
+            self.assertEqual([d.dim_param or d.dim_value for d in o.type.tensor_type.shape.dim], ["batch"] + t["shape"])
 
     def test_index(self):
         index = load(os.path.join(PUBLIC, "index.json"))

@@ -23,6 +23,7 @@ import { CompareView } from './CompareView';
 import { NetworkMap } from './NetworkMap';
 import { ThemeSelect } from './ThemeSelect';
 import { PresenterCaption } from './PresenterCaption';
+import { WhyView } from './WhyView';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import './layout.css';
 import './teaching.css';
@@ -56,7 +57,7 @@ export function App() {
           <PhotoPanel />
           <NetworkMap />
           <Predictions />
-          <OverlayPanel />
+          {view !== 'why' && <OverlayPanel />}
           <ModelPanel />
         </aside>
         <section className="stage" aria-label="Activations">
@@ -77,7 +78,7 @@ export function App() {
             </div>
           )}
           {presenter && <PresenterCaption />}
-          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : <ChannelGrid />}
+          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : <ChannelGrid />}
         </section>
       </main>
       {dragging && (

@@ -28,6 +28,8 @@ function progressText(p: Progress | null, what: 'model' | 'photo'): string {
       return 'Decoding and cropping the photo…';
     case 'inference':
       return 'Running the network…';
+    case 'occlusion':
+      return `Occlusion: ${p.loaded} of ${p.total ?? '?'} patches`;
   }
 }
 

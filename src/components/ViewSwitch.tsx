@@ -7,6 +7,7 @@ const VIEWS: readonly { id: MainView; label: string }[] = [
   { id: 'strongest', label: 'Strongest channels' },
   { id: 'journey', label: 'Journey' },
   { id: 'compare', label: 'Compare' },
+  { id: 'why', label: 'Why' },
 ];
 
 export function ViewSwitch() {

@@ -18,11 +18,12 @@
 import { Reader, Writer } from 'protobufjs/minimal';
 
 /** Protobuf wire types. */
-const VARINT = 0;
-const LENGTH_DELIMITED = 2;
+export const VARINT = 0;
+export const LENGTH_DELIMITED = 2;
+export const FIXED32 = 5;
 
 /** Reads one message's fields up to `end`, skipping every field the callback does not take. */
-function readFields(r: Reader, end: number, take: (field: number, wire: number) => boolean): void {
+export function readFields(r: Reader, end: number, take: (field: number, wire: number) => boolean): void {
   while (r.pos < end) {
     const tag = r.uint32();
     if (!take(tag >>> 3, tag & 7)) r.skipType(tag & 7);
@@ -31,10 +32,10 @@ function readFields(r: Reader, end: number, take: (field: number, wire: number) 
 }
 
 /** int64 as protobufjs returns it: a number, or a Long when the long package is present. */
-const int64 = (r: Reader): Int64 => r.int64() as unknown as Int64;
+export const int64 = (r: Reader): Int64 => r.int64() as unknown as Int64;
 
 /** End position of the length-delimited sub-message that starts here. */
-const subEnd = (r: Reader): number => r.uint32() + r.pos;
+export const subEnd = (r: Reader): number => r.uint32() + r.pos;
 
 /** ONNX TensorProto.DataType.FLOAT */
 export const ONNX_FLOAT = 1;
@@ -63,8 +64,10 @@ export interface OnnxNode {
   domain: string;
   inputs: string[];
   outputs: string[];
-  /** Integer-list attributes (e.g. a Transpose's perm), the only ones the app reads. */
+  /** Integer-list attributes (e.g. a Transpose's perm). */
   ints: Record<string, number[]>;
+  /** Scalar int and float attributes (a Gemm's transB, a LayerNormalization's epsilon); absent when none. */
+  scalars?: Record<string, number>;
 }
 
 export interface OnnxSummary {
@@ -79,12 +82,12 @@ export interface OnnxSummary {
   nodes: OnnxNode[];
 }
 
-type Int64 = number | { toNumber(): number };
-const toNumber = (v: Int64 | null | undefined): number => (v == null ? 0 : typeof v === 'number' ? v : v.toNumber());
+export type Int64 = number | { toNumber(): number };
+export const toNumber = (v: Int64 | null | undefined): number => (v == null ? 0 : typeof v === 'number' ? v : v.toNumber());
 
 interface RawDim { dim_value?: Int64; dim_param?: string }
 interface RawValueInfo { name?: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: RawDim[] } } } }
-interface RawAttribute { name?: string; i?: Int64; ints?: Int64[] }
+interface RawAttribute { name?: string; f?: number; i?: Int64; ints?: Int64[] }
 interface RawNode { name?: string; op_type?: string; domain?: string; input?: string[]; output?: string[]; attribute?: RawAttribute[] }
 interface RawGraph { node?: RawNode[]; initializer?: { name?: string }[]; input?: RawValueInfo[]; output?: RawValueInfo[] }
 interface RawModel {
@@ -143,6 +146,7 @@ function readAttribute(r: Reader, end: number): RawAttribute {
   const a: RawAttribute = {};
   readFields(r, end, (f, w) => {
     if (f === 1 && w === LENGTH_DELIMITED) a.name = r.string();
+    else if (f === 2 && w === FIXED32) a.f = r.float();
     else if (f === 3 && w === VARINT) a.i = int64(r);
     else if (f === 8 && w === VARINT) (a.ints ??= []).push(int64(r));
     else if (f === 8 && w === LENGTH_DELIMITED) {
@@ -261,8 +265,16 @@ export function readOnnx(bytes: Uint8Array): OnnxSummary {
     outputs: (graph.output ?? []).map(valueInfo),
     nodes: graph.node.map((n) => {
       const ints: Record<string, number[]> = {};
-      for (const a of n.attribute ?? []) if (a.name && a.ints?.length) ints[a.name] = a.ints.map(toNumber);
-      return { name: n.name ?? '', opType: n.op_type ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [], ints };
+      const scalars: Record<string, number> = {};
+      for (const a of n.attribute ?? []) {
+        if (!a.name) continue;
+        if (a.ints?.length) ints[a.name] = a.ints.map(toNumber);
+        if (a.i != null) scalars[a.name] = toNumber(a.i);
+        else if (a.f != null) scalars[a.name] = a.f;
+      }
+      const node: OnnxNode = { name: n.name ?? '', opType: n.op_type ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [], ints };
+      if (Object.keys(scalars).length > 0) node.scalars = scalars;
+      return node;
     }),
   };
 }

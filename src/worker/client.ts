@@ -4,7 +4,8 @@
  */
 import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
-import type { BackendChoice, BackendInfo, DebugAction, ErrorCode, ModelSource, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
+import type { BackendChoice, BackendInfo, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
+import type { ClassHead } from '../model/classHead';
 import { assertNever } from './protocol';
 
 export class InferenceError extends Error {
@@ -104,6 +105,8 @@ export class InferenceClient {
       case 'model-loaded':
       case 'run-result':
       case 'debug-reply':
+      case 'class-head':
+      case 'occlusion-result':
         this.settle(message.id);
         p.resolve(message);
         return;
@@ -165,6 +168,34 @@ export class InferenceClient {
     const reply = await this.request({ type: 'debug', action }, undefined, timeoutMs);
     if (reply.type !== 'debug-reply') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.stats;
+  }
+
+  /** The loaded model's exact class evidence head, or why it has none. */
+  async classHead(): Promise<{ head: ClassHead | null; reason: string | null }> {
+    const reply = await this.request({ type: 'class-head' });
+    if (reply.type !== 'class-head') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return { head: reply.head, reason: reply.reason };
+  }
+
+  /**
+   * Occlusion map of a photo for one class. `started` receives the request id at once, for
+   * cancel(); a cancelled run rejects with code 'cancelled'.
+   */
+  async occlude(
+    image: Blob,
+    params: { classIndex: number; patch: number; stride: number },
+    onProgress?: (p: Progress) => void,
+    started?: (id: number) => void,
+  ): Promise<OcclusionResult> {
+    started?.(this.nextId);
+    const reply = await this.request({ type: 'occlude', image, ...params }, onProgress);
+    if (reply.type !== 'occlusion-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.result;
+  }
+
+  /** Stops a running occlusion between two batches; fire and forget (the occlusion itself answers). */
+  cancel(target: number): void {
+    this.worker.postMessage({ type: 'cancel', id: this.nextId++, target } satisfies WorkerRequest);
   }
 
   dispose(): void {

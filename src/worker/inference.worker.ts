@@ -12,6 +12,9 @@ import { deriveManifest, findImageInput, inputSpecFor, ModelInputError, type Ima
 import { findTapCandidates, type TapCandidate } from '../model/graph-taps';
 import { MAX_MODEL_BYTES, tooLargeMessage } from '../model/limits';
 import { addGraphOutputs, OnnxFormatError, readOnnx, type OnnxSummary } from '../model/onnx-proto';
+import { findClassHead } from '../model/classHead';
+import { readInitializers } from '../model/onnx-initializers';
+import { runOcclusion } from './occlusion';
 import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
@@ -543,6 +546,59 @@ async function run(id: number, image: Blob): Promise<void> {
   post({ type: 'run-result', id, result }, transferablesOf(result));
 }
 
+/** The exact class evidence head (src/model/classHead.ts) of the loaded model, read from its graph. */
+function classHead(id: number): void {
+  const m = model;
+  if (!m) throw new WorkerError('no-model', 'No model is loaded yet.');
+  const found = findClassHead(readOnnx(m.bytes), logitsValue(m.manifest), (names) => readInitializers(m.bytes, names));
+  post({ type: 'class-head', id, head: found.ok ? found.head : null, reason: found.ok ? null : found.reason });
+}
+
+function logitsValue(manifest: Manifest): string {
+  const tap = manifest.taps.findLast((t) => t.kind === 'logits');
+  if (!tap) throw new WorkerError('model-invalid', 'This model has no class scores to explain.');
+  return tap.output ?? tap.name;
+}
+
+/** Occlusion request running now, and whether it was asked to stop. */
+let occluding: { id: number; cancelled: boolean } | null = null;
+
+function cancel(target: number): void {
+  if (occluding && occluding.id === target) occluding.cancelled = true;
+}
+
+async function occlude(id: number, image: Blob, classIndex: number, patch: number, stride: number): Promise<void> {
+  const m = model;
+  if (!m) throw new WorkerError('no-model', 'No model is loaded yet.');
+  const job = { id, cancelled: false };
+  occluding = job;
+  try {
+    const decoded = await decode(image);
+    const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
+    const batch = readOnnx(m.bytes).inputs.find((i) => i.name === m.manifest.input.name)?.dims?.[0];
+    const result = await runOcclusion({
+      ort: m.ort,
+      session: m.session,
+      input: m.manifest.input,
+      logitsName: logitsValue(m.manifest),
+      dynamicBatch: typeof batch === 'string' || batch === null,
+      tensor: pre.tensor,
+      classIndex,
+      patch,
+      stride,
+      isCancelled: () => job.cancelled,
+      cancelled: () => new WorkerError('cancelled', 'Occlusion was cancelled.'),
+      progress: (loaded, total) => post({ type: 'progress', id, stage: 'occlusion', loaded, total }),
+    });
+    post({ type: 'occlusion-result', id, result }, [result.map.buffer as ArrayBuffer]);
+  } catch (e) {
+    if (e instanceof WorkerError) throw e;
+    throw new WorkerError('inference', `Occlusion failed: ${errorText(e)}`);
+  } finally {
+    if (occluding === job) occluding = null;
+  }
+}
+
 function decodeInfo(d: Decoded, transparent: boolean): DecodeInfo {
   return { format: d.format, width: d.width, height: d.height, transparent, frames: d.frames };
 }
@@ -588,6 +644,12 @@ async function handle(request: WorkerRequest): Promise<void> {
       return run(request.id, request.image);
     case 'debug':
       return debug(request.id, request.action);
+    case 'class-head':
+      return classHead(request.id);
+    case 'occlude':
+      return occlude(request.id, request.image, request.classIndex, request.patch, request.stride);
+    case 'cancel':
+      return cancel(request.target);
     default:
       return assertNever(request, 'worker request');
   }
@@ -611,6 +673,8 @@ async function pump(): Promise<void> {
 }
 
 function enqueue(request: WorkerRequest): void {
+  // A new photo stops the occlusion of the old one (between two of its batches).
+  if (request.type === 'run' && (request.slot ?? 'main') === 'main' && occluding) occluding.cancelled = true;
   if (request.type === 'run') {
     // Only the newest photo of a slot matters: runs of that slot still waiting are answered
     // as superseded, not run; the other slot's (the compared photo's) run is left alone.
@@ -636,13 +700,17 @@ if (!self.name.startsWith('em-pthread')) {
     if (typeof request !== 'object' || request === null || typeof request.id !== 'number') {
       throw new Error(`Malformed worker request: ${JSON.stringify(request)}`);
     }
+    if (request.type === 'cancel') {
+      cancel((request as { target: number }).target);
+      return;
+    }
     if (request.type === 'debug') {
       void debug(request.id, (request as { action: DebugAction }).action).catch((e: unknown) =>
         post({ type: 'error', id: request.id as number, code: 'internal', message: errorText(e) }),
       );
       return;
     }
-    if (request.type !== 'load-model' && request.type !== 'configure-input' && request.type !== 'run') {
+    if (request.type !== 'load-model' && request.type !== 'configure-input' && request.type !== 'run' && request.type !== 'class-head' && request.type !== 'occlude') {
       post({ type: 'error', id: request.id, code: 'internal', message: `Unknown worker request type "${String(request.type)}"` });
       return;
     }

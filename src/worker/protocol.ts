@@ -6,6 +6,7 @@
 import type { InputChoice } from '../model/derive-manifest';
 import type { Manifest } from '../model/manifest';
 import type { ImageFormat } from '../image/sniff';
+import type { ClassHead } from '../model/classHead';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export type BackendName = 'wasm' | 'webgpu';
@@ -67,8 +68,25 @@ export interface RunResult {
   backend: BackendInfo;
 }
 
-/** 'read': reading dropped files; 'analyse': finding the layers of a foreign graph. */
-export type ProgressStage = 'download' | 'read' | 'analyse' | 'compile' | 'decode' | 'inference';
+/** 'read': reading dropped files; 'analyse': finding the layers of a foreign graph; 'occlusion': patches done of all. */
+export type ProgressStage = 'download' | 'read' | 'analyse' | 'compile' | 'decode' | 'inference' | 'occlusion';
+
+/** The occlusion map of one class (src/worker/occlusion.ts): row-major rows × cols. */
+export interface OcclusionResult {
+  map: Float32Array;
+  rows: number;
+  cols: number;
+  patch: number;
+  stride: number;
+  classIndex: number;
+  /** The class's logit for the photo without any patch. */
+  baseLogit: number;
+  /** Occluded inputs per session.run (1 where the batch dimension is fixed). */
+  batchSize: number;
+  /** session.run calls, the unoccluded one included. */
+  runs: number;
+  ms: number;
+}
 
 /**
  * Where a model comes from. Dropped files travel as File objects (structured clone
@@ -97,7 +115,13 @@ export type WorkerRequest =
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
   | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob; slot: RunSlot }
-  | { type: 'debug'; id: number; action: DebugAction };
+  | { type: 'debug'; id: number; action: DebugAction }
+  /** The exact class evidence head of the loaded model (src/model/classHead.ts). */
+  | { type: 'class-head'; id: number }
+  /** Occlusion map of `image` (the photo of the last run) for one class. */
+  | { type: 'occlude'; id: number; image: Blob; classIndex: number; patch: number; stride: number }
+  /** Stops the occlusion request `target` between two batches; answered by that request's 'cancelled' error. */
+  | { type: 'cancel'; id: number; target: number };
 
 export type ErrorCode =
   | 'model-download'
@@ -111,6 +135,7 @@ export type ErrorCode =
   | 'decode'
   | 'inference'
   | 'superseded'
+  | 'cancelled'
   | 'worker-crashed'
   | 'internal';
 
@@ -120,6 +145,9 @@ export type WorkerResponse =
   | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number; manifest: Manifest; fromCache: boolean }
   | { type: 'run-result'; id: number; result: RunResult }
   | { type: 'debug-reply'; id: number; stats: WorkerStats }
+  /** head null: the model's head does not split exactly; `reason` says why. */
+  | { type: 'class-head'; id: number; head: ClassHead | null; reason: string | null }
+  | { type: 'occlusion-result'; id: number; result: OcclusionResult }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 
 /** Buffers that must travel in the transfer list of a run result (never copied). */
