@@ -10,6 +10,7 @@ import { ColourBar } from './ColourBar';
 import { AboutDialog } from './AboutDialog';
 import { DownloadLayerButton } from './DownloadLayerButton';
 import { ModelPanel } from './ModelPanel';
+import { HubPanel, TrainedOffer } from './HubPanel';
 import { useAppStore } from '../store/store';
 import { ViewSwitch } from './ViewSwitch';
 import { SortControls } from './SortControls';
@@ -41,12 +42,14 @@ export function App() {
       <ShortcutsDialog />
       <StatusLine />
       <ErrorAlert />
+      <TrainedOffer />
       <main className="app__main">
         <aside className="app__side">
           <PhotoPanel />
           <OverlayPanel />
           <Predictions />
           <ModelPanel />
+          <HubPanel />
         </aside>
         <section className="app__layers" aria-label="Activations">
           <ViewSwitch />

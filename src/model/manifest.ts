@@ -110,5 +110,6 @@ export interface DerivedInfo {
   producer: string;
   /** The input's height/width are dynamic axes: `input.cropSize` was chosen, and can be changed. */
   dynamicSize: boolean;
-  labelsSource: 'metadata' | 'file' | 'imagenet' | 'none';
+  /** 'config': a Hugging Face repo's config.json id2label. */
+  labelsSource: 'metadata' | 'file' | 'imagenet' | 'config' | 'none';
 }

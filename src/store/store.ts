@@ -10,6 +10,7 @@ import type { Progress } from '../worker/client';
 import type { CachedModel } from '../app/model-cache';
 import type { Activations, AppStatus, LoadedModelInfo, ModelEntry } from './types';
 import { createTeachingSlice, type TeachingSlice } from './teachingSlice';
+import { createHubSlice, type HubSlice } from './hubSlice';
 
 export interface ModelSlice {
   status: AppStatus;
@@ -47,7 +48,7 @@ export interface ViewSlice {
   setNormalisation: (mode: NormalisationMode) => void;
 }
 
-export type AppState = ModelSlice & RunSlice & ViewSlice & TeachingSlice;
+export type AppState = ModelSlice & RunSlice & ViewSlice & TeachingSlice & HubSlice;
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = () => ({
   status: 'idle',
@@ -89,6 +90,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createRunSlice(...a),
   ...createViewSlice(...a),
   ...createTeachingSlice(...a),
+  ...createHubSlice(...a),
 }));
 
 export const selectStatus = (s: AppState) => s.status;

@@ -167,6 +167,11 @@ export class InferenceClient {
     return reply.stats;
   }
 
+  /** Stops the model download in progress; its load then fails with code 'cancelled'. Nothing answers this request itself. */
+  cancelDownload(): void {
+    this.worker.postMessage({ type: 'cancel-download', id: this.nextId++ } satisfies WorkerRequest);
+  }
+
   dispose(): void {
     this.rejectAll('worker-crashed', 'The inference worker was closed.');
     this.worker.terminate();

@@ -116,10 +116,34 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The download in progress: 'cancel-download' aborts it. */
+let downloadAbort: AbortController | null = null;
+
+function cancelDownload(): void {
+  downloadAbort?.abort();
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
 async function download(id: number, url: string): Promise<Uint8Array> {
+  const abort = new AbortController();
+  downloadAbort = abort;
+  try {
+    return await downloadWith(id, url, abort.signal);
+  } catch (e) {
+    if (abort.signal.aborted) throw new WorkerError('cancelled', 'Download cancelled.');
+    throw e;
+  } finally {
+    if (downloadAbort === abort) downloadAbort = null;
+  }
+}
+
+async function downloadWith(id: number, url: string, signal: AbortSignal): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { signal });
   } catch (e) {
     throw new WorkerError('model-download', `Could not download the model from ${url}: ${errorText(e)}`);
   }
@@ -136,8 +160,16 @@ async function download(id: number, url: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   let lastPost = 0;
+  const lost = (why: string) =>
+    new WorkerError('model-download', `The connection was lost after ${mb(loaded)}${total ? ` of ${mb(total)}` : ''} of ${url} (${why}). Nothing was kept; try again.`);
   for (;;) {
-    const { done, value } = await reader.read();
+    let part: ReadableStreamReadResult<Uint8Array>;
+    try {
+      part = await reader.read();
+    } catch (e) {
+      throw lost(errorText(e));
+    }
+    const { done, value } = part;
     if (done) break;
     chunks.push(value);
     loaded += value.byteLength;
@@ -151,6 +183,7 @@ async function download(id: number, url: string): Promise<Uint8Array> {
       lastPost = now;
     }
   }
+  if (total !== null && loaded !== total) throw lost(`the server announced ${total} bytes`);
   post({ type: 'progress', id, stage: 'download', loaded, total: total ?? loaded });
   const bytes = new Uint8Array(loaded);
   let offset = 0;
@@ -588,6 +621,8 @@ async function handle(request: WorkerRequest): Promise<void> {
       return run(request.id, request.image);
     case 'debug':
       return debug(request.id, request.action);
+    case 'cancel-download':
+      return cancelDownload();
     default:
       return assertNever(request, 'worker request');
   }
@@ -635,6 +670,10 @@ if (!self.name.startsWith('em-pthread')) {
     const request = event.data as { id?: unknown; type?: unknown } | null;
     if (typeof request !== 'object' || request === null || typeof request.id !== 'number') {
       throw new Error(`Malformed worker request: ${JSON.stringify(request)}`);
+    }
+    if (request.type === 'cancel-download') {
+      cancelDownload(); // at once, not queued: the download it stops is what the queue waits on
+      return;
     }
     if (request.type === 'debug') {
       void debug(request.id, (request as { action: DebugAction }).action).catch((e: unknown) =>

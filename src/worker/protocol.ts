@@ -97,7 +97,9 @@ export type WorkerRequest =
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
   | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob; slot: RunSlot }
-  | { type: 'debug'; id: number; action: DebugAction };
+  | { type: 'debug'; id: number; action: DebugAction }
+  /** Stops the model download in progress, if any (answered by that load's 'error' with code 'cancelled'). */
+  | { type: 'cancel-download'; id: number };
 
 export type ErrorCode =
   | 'model-download'
@@ -111,6 +113,7 @@ export type ErrorCode =
   | 'decode'
   | 'inference'
   | 'superseded'
+  | 'cancelled'
   | 'worker-crashed'
   | 'internal';
 
