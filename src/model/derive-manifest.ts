@@ -6,6 +6,7 @@
 import type { InputLayout, InputSpec, Manifest, Tap } from './manifest';
 import type { TapCandidate } from './graph-taps';
 import type { OnnxSummary } from './onnx-proto';
+import type { Preprocessing } from './hfPreprocessor';
 import { ONNX_FLOAT } from './onnx-proto';
 
 /** A dynamic height/width becomes this, as most ImageNet models were trained at it. */
@@ -46,13 +47,16 @@ function dimText(d: number | string | null): string {
 export function findImageInput(summary: OnnxSummary): ImageInput {
   const described = summary.inputs.map((i) => `"${i.name}" ${i.dims ? `[${i.dims.map(dimText).join(', ')}]` : '(no shape)'}`).join(', ');
   const need = 'ConvLens needs one float input shaped [1, 3, H, W] (NCHW) or [1, H, W, 3] (NHWC)';
-  const images = summary.inputs.filter((i) => i.dims?.length === 4 && (i.elemType === null || i.elemType === ONNX_FLOAT) && (i.dims[1] === 3 || i.dims[3] === 3));
+  // optimum exports every axis as dynamic ([batch_size, num_channels, height, width]): with
+  // neither axis 1 nor 3 fixed, the input is taken as PyTorch's NCHW.
+  const channelsUnknown = (d: readonly (number | string | null)[]) => typeof d[1] !== 'number' && typeof d[3] !== 'number';
+  const images = summary.inputs.filter((i) => i.dims?.length === 4 && (i.elemType === null || i.elemType === ONNX_FLOAT) && (i.dims[1] === 3 || i.dims[3] === 3 || channelsUnknown(i.dims)));
   const image = images[0];
   if (!image || !image.dims) throw new ModelInputError(`This model has no image-like input: ${need}; it has ${described || 'no inputs'}.`);
   if (summary.inputs.length > 1) throw new ModelInputError(`This model has ${summary.inputs.length} inputs (${described}); ${need} and nothing else.`);
   const batch = image.dims[0];
   if (typeof batch === 'number' && batch !== 1) throw new ModelInputError(`The input "${image.name}" takes a batch of ${batch}; ConvLens feeds one photo at a time (batch 1 or dynamic).`);
-  const layout: InputLayout = image.dims[1] === 3 ? 'NCHW' : 'NHWC';
+  const layout: InputLayout = image.dims[1] === 3 || channelsUnknown(image.dims) ? 'NCHW' : 'NHWC';
   const [h, w] = layout === 'NCHW' ? [image.dims[2], image.dims[3]] : [image.dims[1], image.dims[2]];
   const fixedH = typeof h === 'number' ? h : null;
   const fixedW = typeof w === 'number' ? w : null;
@@ -74,9 +78,15 @@ export interface InputChoice {
   normalisation?: string;
   mean?: [number, number, number];
   std?: [number, number, number];
+  /**
+   * Everything from a Hugging Face preprocessor_config.json (hfPreprocessor.ts): size, resize,
+   * crop and normalisation. Takes precedence over size and normalisation.
+   */
+  preprocessing?: Preprocessing;
 }
 
 export function inputSpecFor(image: ImageInput, choice: InputChoice = {}): InputSpec {
+  if (choice.preprocessing) return hubInputSpec(image, choice.preprocessing);
   const size = image.size ?? choice.size ?? DEFAULT_DYNAMIC_SIZE;
   const preset = NORMALISATION_PRESETS.find((p) => p.id === (choice.normalisation ?? 'imagenet'));
   const custom = choice.normalisation === 'custom' && choice.mean && choice.std;
@@ -93,6 +103,27 @@ export function inputSpecFor(image: ImageInput, choice: InputChoice = {}): Input
     mean: [...mean],
     std: [...std],
     normalisation: custom ? 'custom' : (preset ?? NORMALISATION_PRESETS[0]!).id,
+  };
+}
+
+function hubInputSpec(image: ImageInput, p: Preprocessing): InputSpec {
+  if (image.size !== null && image.size !== p.cropSize) {
+    throw new ModelInputError(`preprocessor_config.json gives ${p.cropSize}×${p.cropSize} inputs, but the model's input "${image.name}" is ${image.size}×${image.size}.`);
+  }
+  const size = p.cropSize;
+  return {
+    name: image.name,
+    layout: image.layout,
+    shape: image.layout === 'NCHW' ? [1, 3, size, size] : [1, size, size, 3],
+    resizeSize: p.resizeSize,
+    cropSize: size,
+    interpolation: p.interpolation,
+    resizeMode: p.resizeMode,
+    convention: p.convention,
+    rescaleFactor: p.rescaleFactor,
+    mean: [...p.mean],
+    std: [...p.std],
+    normalisation: 'preprocessor_config.json',
   };
 }
 
