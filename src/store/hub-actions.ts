@@ -9,6 +9,7 @@ import { chooseVariant, DEFAULT_REVISION, fileUrl, hubLink, labelsFromConfig, on
 import { HubCancelled, listRepo, repoJson } from '../app/hubClient';
 import { MAX_MODEL_BYTES, tooLargeMessage } from '../model/limits';
 import type { InputChoice } from '../model/derive-manifest';
+import { PreprocessorConfigError, readPreprocessorConfig } from '../model/hfPreprocessor';
 import { inferenceClient } from './actions';
 import { loadForeignModel } from './byo-actions';
 import { useAppStore } from './store';
@@ -61,6 +62,7 @@ export async function chooseHubWeights(key: string): Promise<void> {
 }
 
 export function cancelHubDownload(): void {
+  answerHubQuestion(false);
   pageAbort?.abort();
   inferenceClient().cancelDownload();
 }
@@ -85,14 +87,30 @@ function sizeOf(files: { path: string; bytes: number | null }[], path: string): 
   return files.find((f) => f.path === path)?.bytes ?? 0;
 }
 
+/** The user said no to the ImageNet defaults: nothing is loaded, the previous model stays. */
+class Declined extends Error {}
+
 /**
- * The preprocessing a repo asks for, as the worker's InputChoice; null means the
- * ImageNet defaults. A field that cannot be followed asks the user first
- * (throws HubCancelled when they decline).
+ * The preprocessing a repo asks for, read as transformers does (src/model/hfPreprocessor.ts).
+ * A file that is missing or has a field the app cannot follow is named to the user, who may
+ * take the ImageNet defaults instead (null); declining throws Declined.
  */
-async function preprocessingFor(_config: unknown): Promise<InputChoice | null> {
-  // Wired to part A's preprocessor_config.json reader when merged (src/image/…).
-  void ask;
+async function preprocessingFor(repo: string, config: unknown | null): Promise<InputChoice | null> {
+  let problem: string;
+  if (config === null) {
+    problem = `${repo} has no preprocessor_config.json, so how its photos were prepared is unknown.`;
+  } else {
+    try {
+      return { preprocessing: readPreprocessorConfig(config) };
+    } catch (e) {
+      if (!(e instanceof PreprocessorConfigError)) throw e;
+      problem = `${repo}: ${e.message}`;
+    }
+  }
+  const useDefaults = await ask(
+    `${problem} Use the ImageNet defaults instead (shorter side to 256, centre crop 224, bilinear, ImageNet mean and std)? The layers will then differ from what this model saw in training.`,
+  );
+  if (!useDefaults) throw new Declined(problem);
   return null;
 }
 
@@ -132,7 +150,7 @@ async function loadHubRef(ref: HubRef, wanted: { key?: string | null; file?: str
     const preprocessor = hasPreprocessor ? await repoJson(ref, 'preprocessor_config.json', signal) : null;
     if (!stillMine()) return false;
     useAppStore.setState({ loadProgress: { stage: 'download', loaded: jsonBytes, total: total || null } });
-    const input = await preprocessingFor(preprocessor);
+    const input = await preprocessingFor(ref.repo, preprocessor);
     if (!stillMine()) return false;
     const labels = labelsFromConfig(config);
     const url = fileUrl(ref, variant.path);
@@ -154,6 +172,11 @@ async function loadHubRef(ref: HubRef, wanted: { key?: string | null; file?: str
     return loaded;
   } catch (e) {
     if (!stillMine()) return false;
+    if (e instanceof Declined) {
+      const s = useAppStore.getState();
+      useAppStore.setState({ status: s.model ? 'ready' : 'error', loadProgress: null, hubPhase: 'idle', hubNotice: `Not loaded: ${e.message}` });
+      return false;
+    }
     if (e instanceof HubCancelled) {
       const s = useAppStore.getState();
       useAppStore.setState({ status: s.model ? 'ready' : 'error', loadProgress: null, hubPhase: 'idle' });

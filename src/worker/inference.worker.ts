@@ -16,6 +16,7 @@ import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
 import { readBackAll } from './gpuReadback';
+import { float16ToFloat32 } from './float16';
 import { preShrinkSize } from '../image/preShrink';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
@@ -289,7 +290,8 @@ async function probe(ort: Ort, session: Session, graph: ForeignGraph, choice: In
   }
   const outputs = new Map<string, { dims: number[]; type: string }>();
   for (const [name, t] of Object.entries(results)) {
-    outputs.set(name, { dims: [...t.dims], type: t.type });
+    // float16 maps (an fp16 model's inner layers) are shown as float32: runSession converts them.
+    outputs.set(name, { dims: [...t.dims], type: t.type === 'float16' ? 'float32' : t.type });
     t.dispose();
   }
   zeros.dispose();
@@ -498,18 +500,23 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
     const outputs = manifest.taps.map((tap) => {
       const out = results![tap.output ?? tap.name];
       if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
-      if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
+      if (out.type !== 'float32' && out.type !== 'float16') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
       return out;
     });
     // An output made by a node onnxruntime ran on its CPU fallback can arrive on the CPU.
-    const onGpu = outputs.filter((out) => out.location === 'gpu-buffer');
+    // float16 outputs are read on the CPU (readBackAll copies float32 buffers).
+    const onGpu = outputs.filter((out) => out.location === 'gpu-buffer' && out.type === 'float32');
     const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: out.size * 4 }))) : [];
     let next = 0;
-    return manifest.taps.map((tap, i) => {
+    const taps: TapOutput[] = [];
+    for (const [i, tap] of manifest.taps.entries()) {
       const out = outputs[i]!;
-      const data = out.location === 'gpu-buffer' ? fromGpu[next++]! : ownedCopy(out.data as Float32Array);
-      return { name: tap.name, dims: [...out.dims], data };
-    });
+      let data: Float32Array;
+      if (out.type === 'float16') data = float16ToFloat32((out.location === 'gpu-buffer' ? await out.getData() : out.data) as Uint16Array);
+      else data = out.location === 'gpu-buffer' ? fromGpu[next++]! : ownedCopy(out.data as Float32Array);
+      taps.push({ name: tap.name, dims: [...out.dims], data });
+    }
+    return taps;
   } finally {
     // Failed runs too: a tensor left undisposed keeps its (GPU) buffer for the whole lesson.
     for (const out of Object.values(results ?? {})) out.dispose();
