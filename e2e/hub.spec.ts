@@ -41,12 +41,13 @@ test.beforeAll(async () => {
   hub = ensureHubModel(PRESET);
   const main = repoFromFolder(PRESET, hub.dir);
   const config = main.files['config.json']!;
+  const preprocessor = main.files['preprocessor_config.json']!;
   mirror = await startHubMirror(MIRROR_PORT, [
     main,
     // The same model under another name, with only the fp32 file at the top of the repo.
-    { id: 'convlens-test/plain', files: { 'config.json': config, 'model.onnx': main.files['onnx/model.onnx']! } },
+    { id: 'convlens-test/plain', files: { 'config.json': config, 'preprocessor_config.json': preprocessor, 'model.onnx': main.files['onnx/model.onnx']! } },
     { id: 'convlens-test/no-onnx', files: { 'config.json': config, 'model.safetensors': Buffer.from('weights') } },
-    { id: 'convlens-test/text-model', files: { 'onnx/model.onnx': textModelOnnx() } },
+    { id: 'convlens-test/text-model', files: { 'preprocessor_config.json': preprocessor, 'onnx/model.onnx': textModelOnnx() } },
     {
       id: 'convlens-test/lanczos',
       files: { ...main.files, 'preprocessor_config.json': Buffer.from(JSON.stringify({ ...JSON.parse(main.files['preprocessor_config.json']!.toString()), resample: 1 })) },
@@ -338,9 +339,10 @@ test('a Model URL on another https origin loads under the production header poli
 
 test('privacy: only model files are fetched (GET, no body), and photos make no request at all', async ({ page, context }) => {
   const requests: string[] = [];
+  const appHost = `127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
   context.on('request', (r) => {
     const url = new URL(r.url());
-    if (url.host !== new URL(page.url() || 'http://x').host) requests.push(`${r.method()} ${url.host}${url.pathname}${r.postData() ? ' +body' : ''}`);
+    if (url.host !== appHost) requests.push(`${r.method()} ${url.host}${url.pathname}${r.postData() ? ' +body' : ''}`);
   });
   await start(page);
   await loadById(page, PRESET);
