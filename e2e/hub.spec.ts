@@ -129,7 +129,10 @@ test('by id: lists the weights with sizes, downloads config, preprocessor config
   const labels = JSON.parse(readFileSync(join(hub.dir, 'config.json'), 'utf8')) as { id2label: Record<string, string> };
   await expect(page.locator('.predictions__label').first()).toHaveText(labels.id2label[String(hub.reference.top5[0])]!);
   await page.setViewportSize({ width: 1280, height: 720 });
-  await page.screenshot({ path: '/tmp/hub-loaded.png' });
+  const panel = page.getByRole('region', { name: 'Hugging Face' });
+  await panel.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'screenshots/hub-loaded-from-mirror.png' });
+  await panel.screenshot({ path: 'screenshots/hub-panel-from-mirror.png' });
 });
 
 test('by pasted file URL: the fp16 variant, float16 layers shown as float32', async ({ page }) => {
@@ -159,7 +162,7 @@ test('the preset in the Model menu and the one-click offer while the model is un
   const offer = page.getByRole('button', { name: 'See a trained network: 57 MB download' });
   await expect(offer).toBeVisible();
   await page.setViewportSize({ width: 1280, height: 720 });
-  await page.screenshot({ path: '/tmp/hub-offer.png' });
+  await page.screenshot({ path: 'screenshots/hub-offer.png' });
   await expect(page.getByLabel('Model', { exact: true }).locator('option', { hasText: PRESET_OPTION })).toHaveCount(1);
   await page.getByLabel('Model', { exact: true }).selectOption({ label: PRESET_OPTION });
   await waitForHubModel(page, `${PRESET} · fp16`);

@@ -129,7 +129,7 @@ export function TrainedOffer() {
   return (
     <div className="trained-offer" role="region" aria-label="Trained network">
       <p>
-        This network is untrained: its predictions mean nothing. {TRAINED_PRESET.label.split(' (')[0]} learned from ImageNet's 1.3 million photos.
+        This network is untrained: its predictions mean nothing. See what a ConvNeXt-Tiny trained on ImageNet-1k sees ({TRAINED_PRESET.repo}, from Hugging Face).
       </p>
       <button type="button" className="button button--primary" onClick={() => void loadHubLinkValue(TRAINED_PRESET_LINK)}>
         See a trained network: {TRAINED_PRESET.sizeText} download
