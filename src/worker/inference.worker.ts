@@ -16,6 +16,8 @@ import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
 import { readBackAll } from './gpuReadback';
+import { float16DataToFloat32, gpuDataToFloat32, gpuReadbackBytes } from './float16';
+import { graphReceptiveFields } from '../model/receptiveField';
 import { preShrinkSize } from '../image/preShrink';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
@@ -57,6 +59,7 @@ interface ForeignGraph {
   fileName: string;
   fileBytes: number;
   sha256: string;
+  fields: ReturnType<typeof graphReceptiveFields>;
 }
 
 interface ExternalData {
@@ -236,7 +239,7 @@ function analyseGraph(bytes: Uint8Array, fileName: string, sha256: string): Fore
     if (e instanceof ModelInputError) throw new WorkerError('not-image-model', `"${fileName}": ${e.message}`);
     throw e;
   }
-  return { summary, image, candidates: findTapCandidates(summary, image), fileName, fileBytes: bytes.byteLength, sha256 };
+  return { summary, image, candidates: findTapCandidates(summary, image), fileName, fileBytes: bytes.byteLength, sha256, fields: graphReceptiveFields(summary, image.name) };
 }
 
 /** Runs zeros through a foreign model once to learn every tap's real dims, then derives its manifest. */
@@ -465,16 +468,17 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
     const outputs = manifest.taps.map((tap) => {
       const out = results![tap.output ?? tap.name];
       if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
-      if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
+      if (out.type !== 'float32' && out.type !== 'float16') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32 or float16.`);
       return out;
     });
     // An output made by a node onnxruntime ran on its CPU fallback can arrive on the CPU.
     const onGpu = outputs.filter((out) => out.location === 'gpu-buffer');
-    const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: out.size * 4 }))) : [];
+    const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: gpuReadbackBytes(out.type, out.size) }))) : [];
     let next = 0;
     return manifest.taps.map((tap, i) => {
       const out = outputs[i]!;
-      const data = out.location === 'gpu-buffer' ? fromGpu[next++]! : ownedCopy(out.data as Float32Array);
+      // fp16 models: float16 maps become float32 for display and .npy.
+      const data = out.location === 'gpu-buffer' ? gpuDataToFloat32(out.type, fromGpu[next++]!, out.size) : out.type === 'float16' ? float16DataToFloat32(out.data) : ownedCopy(out.data as Float32Array);
       return { name: tap.name, dims: [...out.dims], data };
     });
   } finally {
