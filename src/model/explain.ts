@@ -60,6 +60,8 @@ function explainDerivedOp(tap: Tap): string {
       return `A depthwise convolution${op}: each of the ${c} channels has its own filter, which mixes neighbouring positions but never channels. ${shape}.`;
     case 'downsample':
       return `A downsampling convolution${op}: it shrinks the grid to ${h}×${w} and changes the number of channels to ${c}. ${shape}.`;
+    case 'logits':
+      return tap.description;
     case 'block':
       return `A block's output${op}: the block's update is added back onto its input (a residual connection), so each block refines what came before. ${shape}.`;
     default:
