@@ -229,6 +229,20 @@ def transformers_preprocess(path: str, shortest_edge: int = SHORTEST_EDGE, crop_
     return np.ascontiguousarray(x.transpose(2, 0, 1)[None])
 
 
+def tap_of_module(module: str) -> str:
+    """The app's tap (graph value named by module path) that carries a module's output: a
+    container's output is its last child's (embeddings -> its layernorm, a stage -> its
+    last block, a downsampling layer -> its conv)."""
+    if module == "convnext.embeddings":
+        return "convnext.embeddings.layernorm"
+    if module.endswith(".downsampling_layer"):
+        return module + ".1"
+    parts = module.split(".")
+    if len(parts) == 4 and parts[2] == "stages":
+        return f"{module}.layers.{DEPTHS[int(parts[3])] - 1}"
+    return module
+
+
 # --- export ---------------------------------------------------------------------------
 
 def export_onnx(model: nn.Module, path: str) -> None:
@@ -404,7 +418,7 @@ def make_repo(out: str, repo_id: str, force: bool = False) -> str:
         "preprocessing": {"resizeShortest": int(SHORTEST_EDGE / CROP_PCT), "crop": SHORTEST_EDGE, "resample": "PIL bicubic",
                           "mean": IMAGENET_MEAN, "std": IMAGENET_STD},
         "input": golden_entry(x[0]),
-        "taps": [{"module": m, **golden_entry(outs[m])} for m in REFERENCE_MODULES],
+        "taps": [{"module": m, "tap": tap_of_module(m), **golden_entry(outs[m])} for m in REFERENCE_MODULES],
         "logits": golden_entry(outs["logits"]),
         "top5": [int(i) for i in np.argsort(-outs["logits"])[:5]],
     }

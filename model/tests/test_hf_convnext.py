@@ -121,6 +121,11 @@ class HubConvNextTest(unittest.TestCase):
         with open(path) as f:
             ref = json.load(f)
         self.assertEqual([t["module"] for t in ref["taps"]], hf.REFERENCE_MODULES)
+        taps = {t["module"]: t["tap"] for t in ref["taps"]}
+        self.assertEqual(taps["convnext.encoder.stages.0"], "convnext.encoder.stages.0.layers.1")
+        self.assertEqual(taps["convnext.embeddings"], "convnext.embeddings.layernorm")
+        self.assertEqual(taps["convnext.encoder.stages.1.downsampling_layer"], "convnext.encoder.stages.1.downsampling_layer.1")
+        self.assertEqual(taps["convnext.encoder.stages.3.layers.0.dwconv"], "convnext.encoder.stages.3.layers.0.dwconv")
         shapes = {t["module"]: t["shape"] for t in ref["taps"]}
         self.assertEqual(shapes["convnext.encoder.stages.0"], [16, 56, 56])
         self.assertEqual(shapes["convnext.encoder.stages.3"], [128, 7, 7])

@@ -4,6 +4,7 @@ import { runSample } from '../app/runSample';
 import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
+import { inputHint } from '../model/hfPreprocessor';
 
 function CropCanvas() {
   const activations = useAppStore(selectActivations);
@@ -52,10 +53,7 @@ export function PhotoPanel() {
         ))}
       </div>
       {manifest && (
-        <p className="hint">
-          The model sees a {manifest.input.cropSize}×{manifest.input.cropSize} centre crop after resizing the shorter side to {manifest.input.resizeSize} px,
-          exactly as torchvision does.
-        </p>
+        <p className="hint">{inputHint(manifest.input)}</p>
       )}
     </section>
   );

@@ -3,7 +3,8 @@
  * the graph's input, taps from graph-taps.ts with the dims learned from a first run,
  * grouped into stages by spatial size. Pure: the worker supplies the run's dims.
  */
-import type { InputLayout, InputSpec, Manifest, Tap } from './manifest';
+import type { InputLayout, InputSpec, Manifest, ReceptiveField, Tap, TapKind } from './manifest';
+import { assignStagesByName, isBlockOutput, isDownsampling } from './moduleStages';
 import type { TapCandidate } from './graph-taps';
 import type { OnnxSummary } from './onnx-proto';
 import type { Preprocessing } from './hfPreprocessor';
@@ -187,32 +188,60 @@ export interface DeriveInput {
   candidates: readonly TapCandidate[];
   /** Dims (batch included) and type of every output of the first run. */
   outputs: ReadonlyMap<string, { dims: readonly number[]; type: string }>;
+  /** Receptive field of each graph value (receptiveField.ts); taps without one show none. */
+  fields?: ReadonlyMap<string, ReceptiveField>;
 }
+
+/** float16 maps (fp16 models) are shown too: the worker converts them to float32. */
+function isFloat(type: string): boolean {
+  return type === 'float32' || type === 'float16';
+}
+
+/** A coarse op kind made specific where the module path says more (ConvNeXt-style graphs). */
+function refinedKind(c: TapCandidate, channels: number, named: boolean): TapKind {
+  if (c.kind === 'conv' && c.group !== undefined && c.group === channels && channels > 1) return 'depthwise';
+  if (!named) return c.kind;
+  if (c.kind === 'conv' && isDownsampling(c.name)) return 'downsample';
+  if (c.kind === 'add' && isBlockOutput(c.name)) return 'block';
+  return c.kind;
+}
+
+const KIND_TEXT: Partial<Record<TapKind, string>> = {
+  depthwise: 'A depthwise convolution: one filter per channel, mixing neighbouring positions but not channels',
+  downsample: 'A downsampling convolution: it shrinks the grid and changes the number of channels',
+  block: "A block's output: its update added back onto its input (a residual connection)",
+  norm: 'A normalisation',
+};
 
 /** The manifest of a foreign model after its first run. Labels are filled in later (metadata here). */
 export function deriveManifest(d: DeriveInput): Manifest {
   const maps = d.candidates.filter((c) => {
     const out = d.outputs.get(c.value);
-    return out && out.type === 'float32' && out.dims.length === 4;
+    return out && isFloat(out.type) && out.dims.length === 4;
   });
   const shapes = maps.map((c) => d.outputs.get(c.value)!.dims.slice(1));
-  const stages = assignStages(shapes);
-  const taps: Tap[] = maps.map((c, i) => ({
-    name: c.name,
-    kind: c.kind,
-    stage: stages[i]!.stage,
-    block: null,
-    shape: [...shapes[i]!],
-    receptiveField: null,
-    description: `Output of ONNX node ${c.node || c.value} (${c.op}).`,
-    output: c.value,
-    node: c.node,
-    op: c.op,
-    group: stages[i]!.group,
-  }));
+  const named = assignStagesByName(maps.map((c) => c.name), shapes);
+  const stages = named ?? assignStages(shapes).map((s) => ({ ...s, block: null }));
+  const taps: Tap[] = maps.map((c, i) => {
+    const kind = refinedKind(c, shapes[i]![0] ?? 0, named !== null);
+    const what = KIND_TEXT[kind];
+    return {
+      name: c.name,
+      kind,
+      stage: stages[i]!.stage,
+      block: stages[i]!.block,
+      shape: [...shapes[i]!],
+      receptiveField: d.fields?.get(c.value) ?? null,
+      description: what ? `${what} (ONNX node ${c.node || c.value}).` : `Output of ONNX node ${c.node || c.value} (${c.op}).`,
+      output: c.value,
+      node: c.node,
+      op: c.op,
+      group: stages[i]!.group,
+    };
+  });
   const head = d.summary.outputs.find((o) => {
     const out = d.outputs.get(o.name);
-    return out && out.type === 'float32' && (out.dims.length === 2 ? out.dims[0] === 1 : out.dims.length === 1);
+    return out && isFloat(out.type) && (out.dims.length === 2 ? out.dims[0] === 1 : out.dims.length === 1);
   });
   const metadataLabels = labelsFromMetadata(d.summary.metadata);
   let labels: string[] = [];

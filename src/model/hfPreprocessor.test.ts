@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePreprocessing, PreprocessorConfigError, readPreprocessorConfig } from './hfPreprocessor';
+import { describePreprocessing, inputHint, PreprocessorConfigError, readPreprocessorConfig } from './hfPreprocessor';
 import { inputSpecFor, ModelInputError } from './derive-manifest';
 
 const IMAGENET = { image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225] };
@@ -130,5 +130,14 @@ describe('inputSpecFor with a preprocessor config', () => {
 
   it('refuses a crop that the fixed-size model cannot take', () => {
     expect(() => inputSpecFor({ name: 'x', layout: 'NCHW', size: 288 }, { preprocessing: p })).toThrow(ModelInputError);
+  });
+});
+
+describe('inputHint', () => {
+  it('keeps the torchvision sentence for exported models and describes Hub preprocessing', () => {
+    const tv = inputSpecFor({ name: 'input', layout: 'NCHW', size: 224 });
+    expect(inputHint(tv)).toBe('The model sees a 224×224 centre crop after resizing the shorter side to 256 px, exactly as torchvision does.');
+    const hub = inputSpecFor({ name: 'pixel_values', layout: 'NCHW', size: null }, { preprocessing: readPreprocessorConfig(CONVNEXT_OLD) });
+    expect(inputHint(hub)).toBe('The model sees a 224×224 input: bicubic resize of the shorter side to 256, centre crop 224, exactly as its Hugging Face image processor does (with PIL).');
   });
 });

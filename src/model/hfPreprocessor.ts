@@ -15,7 +15,7 @@
  * Anything else is refused with a PreprocessorConfigError that names the field, so the
  * app never guesses silently.
  */
-import type { PreprocessConvention, ResizeInterpolation, ResizeMode } from './manifest';
+import type { InputSpec, PreprocessConvention, ResizeInterpolation, ResizeMode } from './manifest';
 
 /** The app's preprocessing description (InputSpec's resize/crop/normalise fields). */
 export interface Preprocessing {
@@ -209,4 +209,13 @@ export function describePreprocessing(p: Pick<Preprocessing, 'resizeSize' | 'cro
   const crop = p.cropSize === p.resizeSize && p.resizeMode === 'warp' ? '' : `, centre crop ${p.cropSize}`;
   const how = p.resizeMode === 'warp' ? `${p.interpolation} resize of the whole photo to ${p.resizeSize}×${p.resizeSize}${crop}` : `${p.interpolation} resize of the shorter side to ${p.resizeSize}${crop}`;
   return `${how} (${p.convention})`;
+}
+
+/** The photo panel's sentence about what the model sees, for any manifest input. */
+export function inputHint(input: InputSpec): string {
+  if (input.convention !== 'transformers') {
+    return `The model sees a ${input.cropSize}×${input.cropSize} centre crop after resizing the shorter side to ${input.resizeSize} px, exactly as torchvision does.`;
+  }
+  const p = { ...input, resizeMode: input.resizeMode ?? 'shorter', convention: input.convention };
+  return `The model sees a ${input.cropSize}×${input.cropSize} input: ${describePreprocessing(p).replace(/ \(transformers\)$/, '')}, exactly as its Hugging Face image processor does (with PIL).`;
 }

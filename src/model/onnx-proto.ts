@@ -63,7 +63,7 @@ export interface OnnxNode {
   domain: string;
   inputs: string[];
   outputs: string[];
-  /** Integer-list attributes (e.g. a Transpose's perm), the only ones the app reads. */
+  /** Integer attributes, the only ones the app reads: lists (a Transpose's perm) and single ints as [i] (a Conv's group). */
   ints: Record<string, number[]>;
 }
 
@@ -261,7 +261,11 @@ export function readOnnx(bytes: Uint8Array): OnnxSummary {
     outputs: (graph.output ?? []).map(valueInfo),
     nodes: graph.node.map((n) => {
       const ints: Record<string, number[]> = {};
-      for (const a of n.attribute ?? []) if (a.name && a.ints?.length) ints[a.name] = a.ints.map(toNumber);
+      for (const a of n.attribute ?? []) {
+        // Lists (perm, kernel_shape, pads) and single ints (group, keepdims, axis) alike, the latter as [i].
+        if (a.name && a.ints?.length) ints[a.name] = a.ints.map(toNumber);
+        else if (a.name && a.i !== undefined) ints[a.name] = [toNumber(a.i)];
+      }
       return { name: n.name ?? '', opType: n.op_type ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [], ints };
     }),
   };

@@ -16,7 +16,8 @@ import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
 import { readBackAll } from './gpuReadback';
-import { float16ToFloat32 } from './float16';
+import { float16DataToFloat32, gpuDataToFloat32, gpuReadbackBytes } from './float16';
+import { graphReceptiveFields } from '../model/receptiveField';
 import { preShrinkSize } from '../image/preShrink';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
@@ -58,6 +59,7 @@ interface ForeignGraph {
   fileName: string;
   fileBytes: number;
   sha256: string;
+  fields: ReturnType<typeof graphReceptiveFields>;
 }
 
 interface ExternalData {
@@ -270,7 +272,7 @@ function analyseGraph(bytes: Uint8Array, fileName: string, sha256: string): Fore
     if (e instanceof ModelInputError) throw new WorkerError('not-image-model', `"${fileName}": ${e.message}`);
     throw e;
   }
-  return { summary, image, candidates: findTapCandidates(summary, image), fileName, fileBytes: bytes.byteLength, sha256 };
+  return { summary, image, candidates: findTapCandidates(summary, image), fileName, fileBytes: bytes.byteLength, sha256, fields: graphReceptiveFields(summary, image.name) };
 }
 
 /** Runs zeros through a foreign model once to learn every tap's real dims, then derives its manifest. */
@@ -290,8 +292,7 @@ async function probe(ort: Ort, session: Session, graph: ForeignGraph, choice: In
   }
   const outputs = new Map<string, { dims: number[]; type: string }>();
   for (const [name, t] of Object.entries(results)) {
-    // float16 maps (an fp16 model's inner layers) are shown as float32: runSession converts them.
-    outputs.set(name, { dims: [...t.dims], type: t.type === 'float16' ? 'float32' : t.type });
+    outputs.set(name, { dims: [...t.dims], type: t.type });
     t.dispose();
   }
   zeros.dispose();
@@ -500,23 +501,19 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
     const outputs = manifest.taps.map((tap) => {
       const out = results![tap.output ?? tap.name];
       if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
-      if (out.type !== 'float32' && out.type !== 'float16') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
+      if (out.type !== 'float32' && out.type !== 'float16') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32 or float16.`);
       return out;
     });
     // An output made by a node onnxruntime ran on its CPU fallback can arrive on the CPU.
-    // float16 outputs are read on the CPU (readBackAll copies float32 buffers).
-    const onGpu = outputs.filter((out) => out.location === 'gpu-buffer' && out.type === 'float32');
-    const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: out.size * 4 }))) : [];
+    const onGpu = outputs.filter((out) => out.location === 'gpu-buffer');
+    const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: gpuReadbackBytes(out.type, out.size) }))) : [];
     let next = 0;
-    const taps: TapOutput[] = [];
-    for (const [i, tap] of manifest.taps.entries()) {
+    return manifest.taps.map((tap, i) => {
       const out = outputs[i]!;
-      let data: Float32Array;
-      if (out.type === 'float16') data = float16ToFloat32((out.location === 'gpu-buffer' ? await out.getData() : out.data) as Uint16Array);
-      else data = out.location === 'gpu-buffer' ? fromGpu[next++]! : ownedCopy(out.data as Float32Array);
-      taps.push({ name: tap.name, dims: [...out.dims], data });
-    }
-    return taps;
+      // fp16 models: float16 maps become float32 for display and .npy.
+      const data = out.location === 'gpu-buffer' ? gpuDataToFloat32(out.type, fromGpu[next++]!, out.size) : out.type === 'float16' ? float16DataToFloat32(out.data) : ownedCopy(out.data as Float32Array);
+      return { name: tap.name, dims: [...out.dims], data };
+    });
   } finally {
     // Failed runs too: a tensor left undisposed keeps its (GPU) buffer for the whole lesson.
     for (const out of Object.values(results ?? {})) out.dispose();

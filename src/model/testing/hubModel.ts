@@ -20,8 +20,8 @@ export interface HubReference {
   preprocessing: { resizeShortest: number; crop: number; resample: string; mean: number[]; std: number[] };
   /** The network input PyTorch saw: [3, 224, 224]. */
   input: GoldenTensor;
-  /** PyTorch forward-hook outputs, by module path (== the app's tap names). */
-  taps: (GoldenTensor & { module: string })[];
+  /** PyTorch forward-hook outputs by module path, with the app's tap that carries each. */
+  taps: (GoldenTensor & { module: string; tap: string })[];
   logits: GoldenTensor;
   top5: number[];
 }
