@@ -8,10 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { BASE_ARGS, CHROMIUM_PATH } from './chromium';
-import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, samplePath, summary, waitForModel, waitForResult } from './helpers';
+import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, ROOT, samplePath, summary, waitForModel, waitForResult } from './helpers';
+import { serveStatic } from './staticServer';
 import { CDN_HOST, HUB_HOST, mirrorArgs, OTHER_SITE_HOST, startHubMirror, textModelOnnx, type HubMirror, type MirrorRepo } from './hubMirror';
 import { ensureHubModel, type HubTestRepo } from '../src/model/testing/hubModel';
 
@@ -370,4 +371,33 @@ test('privacy: only model files are fetched (GET, no body), and photos make no r
   await waitForResult(page, 'rocket.jpg');
   expect(after).toEqual([]);
   expect(mirror.requests.length).toBe(before);
+});
+
+test.describe('with the offline service worker, as deployed', () => {
+  // The config blocks the service worker elsewhere; this test needs it to open the page offline.
+  test.use({ serviceWorkers: 'allow' });
+
+  test('a Hugging Face model cached once opens after a reload with the network cut', async ({ page, context }) => {
+    const server = await serveStatic(resolve(ROOT, 'dist'), MIRROR_PORT + 1);
+    try {
+      await page.goto(server.url);
+      await expect(page.getByTestId('offline-status')).toHaveAttribute('data-phase', 'ready', { timeout: 180_000 });
+      await waitForModel(page);
+      await loadById(page, PRESET);
+      await waitForHubModel(page, PRESET);
+      expect(new URL(page.url()).searchParams.get('model')).toBe(`hf:${PRESET}`);
+    } finally {
+      await server.close();
+    }
+    const before = mirror.requests.length;
+    await context.setOffline(true);
+    await page.reload();
+    await waitForHubModel(page, PRESET);
+    await expect(status(page)).toContainText('from cache');
+    await expect(page.getByTestId('model-input')).toContainText("1000 labels from the repo's config.json");
+    await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+    await waitForResult(page, 'coffee.png');
+    expect(mirror.requests.length).toBe(before);
+    await context.setOffline(false);
+  });
 });

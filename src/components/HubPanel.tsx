@@ -80,7 +80,7 @@ export function HubPanel() {
     <section className="panel hub-panel" aria-label="Hugging Face">
       <h2>Hugging Face</h2>
       <form
-        className="model-url"
+        className="model-url hub__form"
         onSubmit={(e) => {
           e.preventDefault();
           void loadFromHubText(text);
