@@ -200,6 +200,7 @@ test('Cancel download stops it, keeps the previous model, and keeps nothing half
   await expect(progress).toContainText(/^[0-9.]+ MB of [0-9.]+ MB$/);
   await expect.poll(async () => Number((await progress.textContent())?.split(' ')[0]), { timeout: 30_000 }).toBeGreaterThan(0.3);
   await expect(page.getByRole('progressbar', { name: 'Model download' })).toHaveAttribute('max', String(size + jsonBytes()));
+  await page.getByRole('region', { name: 'Hugging Face' }).screenshot({ path: 'screenshots/hub-downloading.png' });
   await page.getByRole('button', { name: 'Cancel download' }).click();
   await expect(page.getByTestId('hub-notice')).toHaveText(/^Download cancelled\. Still showing ConvNeXt-Atto/);
   await expect(status(page)).toHaveAttribute('data-status', 'ready');
@@ -258,6 +259,7 @@ test('a preprocessor_config.json field the app does not follow is named; ImageNe
   await loadById(page, 'convlens-test/lanczos');
   const question = page.getByRole('alert').filter({ hasText: 'Use the ImageNet defaults instead' });
   await expect(question).toContainText('"resample": 1 (lanczos) is not supported');
+  await page.getByRole('region', { name: 'Hugging Face' }).screenshot({ path: 'screenshots/hub-question.png' });
   await page.getByRole('button', { name: 'Don’t load' }).click();
   await expect(page.getByTestId('hub-notice')).toContainText('Not loaded: convlens-test/lanczos: preprocessor_config.json: "resample"');
   await expect(status(page)).toContainText('ConvNeXt-Atto');
