@@ -285,6 +285,20 @@ test('error: the connection is lost mid-download; the previous model stays and n
   await waitForHubModel(page, PRESET);
 });
 
+test('a crashed worker reloads the Hub model the same way: name, link, labels and preprocessing', async ({ page }) => {
+  await start(page, '?debug');
+  await loadById(page, PRESET);
+  await waitForHubModel(page, PRESET);
+  const input = await page.getByTestId('model-input').textContent();
+  await page.evaluate(() => (window as unknown as { __convlens: { worker: (a: string) => Promise<unknown> } }).__convlens.worker('crash'));
+  await expect(page.getByRole('alert')).toContainText('Reloading the model');
+  await waitForHubModel(page, PRESET);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(status(page)).toContainText('from cache');
+  await expect(page.getByTestId('model-input')).toHaveText(input!);
+  expect(new URL(page.url()).searchParams.get('model')).toBe(`hf:${PRESET}`);
+});
+
 test('the cache: a reload loads the model from Cache Storage, and offline it still opens', async ({ page, context }) => {
   await start(page);
   await loadById(page, `${PRESET}`);

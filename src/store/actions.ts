@@ -288,7 +288,7 @@ async function recoverFromCrash(reason: string): Promise<void> {
   const s = useAppStore.getState();
   useAppStore.setState({ photoError: `${/[.!?]$/.test(reason) ? reason : `${reason}.`} Reloading the model…` });
   if (s.model) {
-    await (s.model.source ? loadForeignModel(s.model.source, { keepLabels: s.model.manifest.labels }) : loadModel(s.model.manifestUrl));
+    await (s.model.source ? loadForeignModel(s.model.source, { ...s.model.reload, keepLabels: s.model.manifest.labels }) : loadModel(s.model.manifestUrl));
     const after = useAppStore.getState();
     if (after.modelError) return;
     useAppStore.setState({ photoError: null });

@@ -76,6 +76,12 @@ export interface ForeignModelOptions {
   mapProgress?: (p: Progress) => Progress;
 }
 
+/** What a restarted worker needs to load the same model the same way (name, link, preprocessing). */
+function reloadOptions(o: ForeignModelOptions): ForeignModelOptions | undefined {
+  if (!o.displayName && !o.link && !o.input && !o.labelsSource) return undefined;
+  return { displayName: o.displayName, link: o.link, input: o.input ?? null, labelsSource: o.labelsSource };
+}
+
 /**
  * Loads a foreign ONNX model; on any failure the previous model stays loaded and usable.
  * Resolves true when this model was loaded; a cancelled download leaves no error behind.
@@ -95,7 +101,7 @@ export async function loadForeignModel(source: ModelSource, options: ForeignMode
     useAppStore.setState({
       status: 'ready',
       loadProgress: null,
-      model: { manifest, manifestUrl: '', modelUrl, source, fromCache: loaded.fromCache, backend: loaded.backend, compileMs: loaded.compileMs },
+      model: { manifest, manifestUrl: '', modelUrl, source, reload: reloadOptions(options), fromCache: loaded.fromCache, backend: loaded.backend, compileMs: loaded.compileMs },
       selectedTap: defaultTap(manifest).name,
       firstChannel: 0,
       activations: null,

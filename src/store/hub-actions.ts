@@ -168,6 +168,11 @@ async function loadHubRef(ref: HubRef, wanted: { key?: string | null; file?: str
     const repo = useAppStore.getState().hubRepo;
     if (loaded && repo) useAppStore.setState({ hubRepo: { ...repo, loadedUrl: url } });
     if (!loaded && !useAppStore.getState().modelError) cancelled();
+    const error = useAppStore.getState().modelError;
+    if (!loaded && error && /operator/i.test(error) && variant.key !== '' && variant.key !== 'fp16') {
+      const better = variants.filter((v) => v.key === '' || v.key === 'fp16').map((v) => v.label.split(' · ')[0]);
+      if (better.length > 0) useAppStore.setState({ modelError: `${error} Quantized weights need operators onnxruntime-web may lack: choose the ${better.join(' or ')} weights instead.` });
+    }
     useAppStore.setState({ hubPhase: 'idle' });
     return loaded;
   } catch (e) {
