@@ -3,7 +3,7 @@
 
 The Hub's ConvNeXt (transformers' ConvNextForImageClassification, as exported to ONNX
 by optimum for Xenova/convnext-tiny-224) has module names and a channels-first
-LayerNorm that differ from torchvision's. This module reproduces those names and
+LayerNorm that differ from torchvision's. hf_convnext_modules.py reproduces those names and
 that LayerNorm (written out as mean/sub/pow/sqrt/div, as transformers'
 ConvNextLayerNorm does) in a tiny, seeded, untrained configuration, and writes a
 repo folder laid out like the Hub's:
@@ -33,22 +33,24 @@ import sys
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-import onnx
 import torch
-from onnx import TensorProto, helper, numpy_helper
 from torch import nn
-from torch.nn import functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+from hf_convnext_modules import (  # noqa: E402  (re-exported: tests and callers use hf_convnext.*)
+    DEPTHS, HIDDEN_SIZES, LAYER_SCALE, ConvNextEmbeddings, ConvNextEncoder, ConvNextForImageClassification,
+    ConvNextLayer, ConvNextLayerNorm, ConvNextModel, ConvNextStage,
+)
+from onnx_fp16 import to_float16_graph  # noqa: E402
+
 ROOT = os.path.dirname(HERE)
 LABELS = os.path.join(ROOT, "public", "models", "imagenet-labels.txt")
 PHOTO = os.path.join(ROOT, "public", "samples", "coffee.png")
 
-# Tiny but complete: four stages, two blocks each, so every kind of layer appears.
-DEPTHS = [2, 2, 2, 2]
-HIDDEN_SIZES = [16, 32, 64, 128]
+# Tiny but complete (hf_convnext_modules: depths 2/2/2/2, widths 16..128): every kind of layer appears.
 SEED = 0
-LAYER_SCALE = 0.5  # large, so each untrained block's contribution is visible
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
 SHORTEST_EDGE = 224
@@ -66,119 +68,6 @@ REFERENCE_MODULES = [
     "convnext.encoder.stages.3.layers.0.dwconv",
     "convnext.encoder.stages.3",
 ]
-
-
-class ConvNextLayerNorm(nn.Module):
-    """LayerNorm over channels, for channels_last (N, H, W, C) or channels_first (N, C, H, W) input.
-    The channels-first branch is written out op by op, like transformers', so the ONNX graph
-    has ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add instead of one LayerNormalization."""
-
-    def __init__(self, normalized_shape: int, eps: float = 1e-6, data_format: str = "channels_last") -> None:
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(normalized_shape))
-        self.bias = nn.Parameter(torch.zeros(normalized_shape))
-        self.eps = eps
-        self.data_format = data_format
-        self.normalized_shape = (normalized_shape,)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.data_format == "channels_last":
-            return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
-        u = x.mean(1, keepdim=True)
-        s = (x - u).pow(2).mean(1, keepdim=True)
-        x = (x - u) / torch.sqrt(s + self.eps)
-        return self.weight[:, None, None] * x + self.bias[:, None, None]
-
-
-class ConvNextEmbeddings(nn.Module):
-    def __init__(self, dim: int) -> None:
-        super().__init__()
-        self.patch_embeddings = nn.Conv2d(3, dim, kernel_size=4, stride=4)
-        self.layernorm = ConvNextLayerNorm(dim, eps=1e-6, data_format="channels_first")
-
-    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
-        return self.layernorm(self.patch_embeddings(pixel_values))
-
-
-class ConvNextLayer(nn.Module):
-    """One block: depthwise 7x7, channels-last LayerNorm, MLP (4x), layer scale, residual."""
-
-    def __init__(self, dim: int, layer_scale: float) -> None:
-        super().__init__()
-        self.dwconv = nn.Conv2d(dim, dim, kernel_size=7, padding=3, groups=dim)
-        self.layernorm = ConvNextLayerNorm(dim, eps=1e-6)
-        self.pwconv1 = nn.Linear(dim, 4 * dim)
-        self.act = nn.GELU()
-        self.pwconv2 = nn.Linear(4 * dim, dim)
-        self.layer_scale_parameter = nn.Parameter(layer_scale * torch.ones(dim))
-        self.drop_path = nn.Identity()
-
-    def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
-        x = self.dwconv(hidden_states)
-        x = x.permute(0, 2, 3, 1)
-        x = self.layernorm(x)
-        x = self.pwconv1(x)
-        x = self.act(x)
-        x = self.pwconv2(x)
-        x = self.layer_scale_parameter * x
-        x = x.permute(0, 3, 1, 2)
-        return hidden_states + self.drop_path(x)
-
-
-class ConvNextStage(nn.Module):
-    def __init__(self, in_dim: int, out_dim: int, stride: int, depth: int, layer_scale: float) -> None:
-        super().__init__()
-        if in_dim != out_dim or stride > 1:
-            self.downsampling_layer: nn.Module = nn.Sequential(
-                ConvNextLayerNorm(in_dim, eps=1e-6, data_format="channels_first"),
-                nn.Conv2d(in_dim, out_dim, kernel_size=stride, stride=stride),
-            )
-        else:
-            self.downsampling_layer = nn.Identity()
-        self.layers = nn.Sequential(*[ConvNextLayer(out_dim, layer_scale) for _ in range(depth)])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.layers(self.downsampling_layer(x))
-
-
-class ConvNextEncoder(nn.Module):
-    def __init__(self, depths: Sequence[int], dims: Sequence[int], layer_scale: float) -> None:
-        super().__init__()
-        self.stages = nn.ModuleList()
-        prev = dims[0]
-        for i, (depth, dim) in enumerate(zip(depths, dims)):
-            self.stages.append(ConvNextStage(prev, dim, 2 if i > 0 else 1, depth, layer_scale))
-            prev = dim
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for stage in self.stages:
-            x = stage(x)
-        return x
-
-
-class ConvNextModel(nn.Module):
-    def __init__(self, depths: Sequence[int], dims: Sequence[int], layer_scale: float) -> None:
-        super().__init__()
-        self.embeddings = ConvNextEmbeddings(dims[0])
-        self.encoder = ConvNextEncoder(depths, dims, layer_scale)
-        self.layernorm = nn.LayerNorm(dims[-1], eps=1e-12)
-
-    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
-        last_hidden_state = self.encoder(self.embeddings(pixel_values))
-        return self.layernorm(last_hidden_state.mean([-2, -1]))
-
-
-class ConvNextForImageClassification(nn.Module):
-    """Named like transformers' class; forward returns the logits tensor only (ONNX output "logits")."""
-
-    def __init__(self, depths: Sequence[int] = DEPTHS, dims: Sequence[int] = HIDDEN_SIZES, num_labels: int = 1000,
-                 layer_scale: float = LAYER_SCALE) -> None:
-        super().__init__()
-        self.convnext = ConvNextModel(depths, dims, layer_scale)
-        self.classifier = nn.Linear(dims[-1], num_labels)
-
-    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.convnext(pixel_values))
 
 
 def build_model(seed: int = SEED, num_labels: int = 1000) -> ConvNextForImageClassification:
@@ -258,53 +147,6 @@ def export_onnx(model: nn.Module, path: str) -> None:
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:  # torch >= 2.5: keep the TorchScript exporter
         kwargs["dynamo"] = False
     torch.onnx.export(model, (torch.zeros(1, 3, SHORTEST_EDGE, SHORTEST_EDGE),), path, **kwargs)
-
-
-def to_float16_graph(src: str, dst: str) -> None:
-    """float16 compute with float32 input and output, like onnxconverter_common's
-    convert_float_to_float16(keep_io_types=True) that transformers.js uses for model_fp16.onnx:
-    float initialisers and Constant tensors become float16, a Cast follows each graph input
-    and precedes each graph output."""
-    m = onnx.load(src)
-    g = m.graph
-    for init in g.initializer:
-        if init.data_type == TensorProto.FLOAT:
-            init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name))
-    for node in g.node:
-        for a in node.attribute:
-            if node.op_type == "Constant" and a.name == "value" and a.t.data_type == TensorProto.FLOAT:
-                a.t.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(a.t).astype(np.float16), a.t.name))
-            if node.op_type == "Cast" and a.name == "to" and a.i == TensorProto.FLOAT:
-                a.i = TensorProto.FLOAT16
-    renames: Dict[str, str] = {}
-    head: List[onnx.NodeProto] = []
-    for i, inp in enumerate(g.input):
-        if inp.type.tensor_type.elem_type == TensorProto.FLOAT:
-            casted = f"{inp.name}_fp16"
-            renames[inp.name] = casted
-            head.append(helper.make_node("Cast", [inp.name], [casted], name=f"graph_input_cast_{i}", to=TensorProto.FLOAT16))
-    tail: List[onnx.NodeProto] = []
-    for i, out in enumerate(g.output):
-        if out.type.tensor_type.elem_type == TensorProto.FLOAT:
-            inner = f"{out.name}_fp16"
-            renames[out.name] = inner
-            tail.append(helper.make_node("Cast", [inner], [out.name], name=f"graph_output_cast_{i}", to=TensorProto.FLOAT))
-    nodes = list(g.node)
-    for node in nodes:
-        for k, name in enumerate(node.input):
-            if name in renames:
-                node.input[k] = renames[name]
-        for k, name in enumerate(node.output):
-            if name in renames:
-                node.output[k] = renames[name]
-    # The input cast reads the real input: undo the rename there.
-    for c in head:
-        c.input[0] = next(k for k, v in renames.items() if v == c.output[0])
-    del g.node[:]
-    g.node.extend(head + nodes + tail)
-    del g.value_info[:]
-    onnx.checker.check_model(m)
-    onnx.save(m, dst)
 
 
 # --- reference values -------------------------------------------------------------------

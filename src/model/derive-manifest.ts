@@ -10,6 +10,9 @@ import type { OnnxSummary } from './onnx-proto';
 import type { Preprocessing } from './hfPreprocessor';
 import { ONNX_FLOAT } from './onnx-proto';
 
+/** TensorProto.FLOAT16. */
+const ONNX_FLOAT16 = 10;
+
 /** A dynamic height/width becomes this, as most ImageNet models were trained at it. */
 export const DEFAULT_DYNAMIC_SIZE = 224;
 
@@ -53,6 +56,9 @@ export function findImageInput(summary: OnnxSummary): ImageInput {
   const channelsUnknown = (d: readonly (number | string | null)[]) => typeof d[1] !== 'number' && typeof d[3] !== 'number';
   const images = summary.inputs.filter((i) => i.dims?.length === 4 && (i.elemType === null || i.elemType === ONNX_FLOAT) && (i.dims[1] === 3 || i.dims[3] === 3 || channelsUnknown(i.dims)));
   const image = images[0];
+  if (!image && summary.inputs.some((i) => i.elemType === ONNX_FLOAT16 && i.dims?.length === 4)) {
+    throw new ModelInputError(`This model takes float16 input (${described}); ConvLens feeds float32. Use the float32 file, or an fp16 file that keeps float32 inputs and outputs (as transformers.js's model_fp16.onnx does).`);
+  }
   if (!image || !image.dims) throw new ModelInputError(`This model has no image-like input: ${need}; it has ${described || 'no inputs'}.`);
   if (summary.inputs.length > 1) throw new ModelInputError(`This model has ${summary.inputs.length} inputs (${described}); ${need} and nothing else.`);
   const batch = image.dims[0];
