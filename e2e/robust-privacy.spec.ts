@@ -1,6 +1,9 @@
 /**
  * Issue 7: no photo leaves the tab, the production CSP is in force, and anything a
  * file or a manifest says is shown as text, never run as HTML.
+ * Issue 14 opened connect-src to https: for model downloads; that photos still never leave
+ * after a model came from another origin is checked against the Hub mirror in e2e/hub.spec.ts
+ * (privacy), and src/app/networkAllowlist.test.ts pins every network call site.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -43,8 +46,13 @@ test.describe('Content-Security-Policy', () => {
     const header = response!.headers()['content-security-policy'];
     expect(header).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(header).toContain("frame-ancestors 'none'");
+    // Issue 14: model downloads may reach any https origin (the Hub, its CDN, a typed Model URL);
+    // nothing else widened: scripts, workers, images, styles and forms stay on this site.
+    expect(header).toContain("connect-src 'self' https:;");
+    for (const d of ["default-src 'self';", "worker-src 'self';", "img-src 'self' data:;", "style-src 'self';", "form-action 'self'", "object-src 'none'"]) expect(header).toContain(d);
     const html = readFileSync(resolve(ROOT, 'dist/index.html'), 'utf8');
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="[^"]*script-src &#39;self&#39; &#39;wasm-unsafe-eval&#39;/);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="[^"]*connect-src &#39;self&#39; https:;/);
     // Vite emitted no inline script: every <script> has a src.
     expect(html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []).toEqual([]);
   });

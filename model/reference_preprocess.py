@@ -13,6 +13,12 @@ so the Vitest suite can prove the match:
                                     the test from the seed) with the FULL PIL
                                     resize output (base64), plus torchvision's
                                     ToTensor+Normalize of all 256 byte values.
+  src/image/fixtures/bicubic.json   the same for PIL's BICUBIC filter (Hugging Face
+                                    image processors' default), the sample photos
+                                    through transformers' ConvNeXt steps (shorter side
+                                    to int(224 / 0.875) bicubic, floor-offset centre
+                                    crop), and transformers' rescale+normalise of all
+                                    256 byte values.
 
 Re-run (needs PIL + torch + torchvision, e.g. Debian's /usr/bin/python3):
     python3 model/reference_preprocess.py
@@ -174,6 +180,79 @@ def synthetic_fixture() -> dict:
     }
 
 
+BICUBIC_CASES = [
+    # (seed, src w, src h, out w, out h, edges, note)
+    (11, 7, 5, 3, 2, False, "downscale both axes, non-integer ratios"),
+    (12, 5, 7, 11, 13, False, "upscale both axes"),
+    (13, 1, 1, 4, 4, False, "single pixel upscale"),
+    (14, 300, 17, 41, 3, True, "strong anisotropic downscale over hard edges (overshoot clamped)"),
+    (15, 160, 107, 95, 64, False, "landscape, shorter side 107 -> 64, odd ratio"),
+    (16, 9, 9, 9, 4, False, "vertical pass only (width unchanged)"),
+    (17, 10, 6, 3, 6, False, "horizontal pass only (height unchanged)"),
+    (18, 33, 50, 224, 17, False, "mixed: upscale x, downscale y"),
+    (19, 97, 61, 120, 120, True, "warp to a square, upscale by odd ratios, hard edges"),
+    (20, 1000, 3, 7, 9, False, "extreme downscale x, upscale y"),
+    (21, 65, 63, 64, 64, False, "near-identity, both directions"),
+    (22, 40, 40, 13, 29, True, "odd ratios over hard edges"),
+    (23, 4, 4, 4, 4, False, "identity (PIL copies)"),
+]
+HF_SHORTEST = 224
+HF_CROP_PCT = 0.875
+
+
+def bicubic_photo(name: str) -> dict:
+    """coffee/chelsea/astronaut through transformers' ConvNextImageProcessor resize and crop (PIL backend)."""
+    with Image.open(os.path.join(SAMPLES, name + ".png")) as im:
+        src = im.convert("RGB")
+    w, h = src.size
+    short_target = int(HF_SHORTEST / HF_CROP_PCT)
+    short, long = (w, h) if w <= h else (h, w)
+    new_long = int(short_target * long / short)
+    ow, oh = (short_target, new_long) if w <= h else (new_long, short_target)
+    resized = src.resize((ow, oh), Image.BICUBIC)
+    top, left = (oh - HF_SHORTEST) // 2, (ow - HF_SHORTEST) // 2
+    crop = np.asarray(resized, dtype=np.uint8)[top:top + HF_SHORTEST, left:left + HF_SHORTEST]
+    return {
+        "name": name,
+        "file": f"public/samples/{name}.png",
+        "resized": {"width": ow, "height": oh},
+        "cropBox": {"left": left, "top": top, "width": HF_SHORTEST, "height": HF_SHORTEST},
+        "resizedSha256": sha256(rgb_bytes(resized)),
+        "cropSha256": sha256(np.ascontiguousarray(crop).tobytes()),
+    }
+
+
+def transformers_lut(rescale_factor: float, mean, std) -> list:
+    """transformers' rescale (uint8 -> float64 * factor -> float32) then normalize
+    ((x - float32 mean) / float32 std in float32), for every byte value, as float32 bits."""
+    b = np.arange(256, dtype=np.uint8)[:, None].repeat(3, axis=1)  # [256, 3] channels last
+    x = (b.astype(np.float64) * rescale_factor).astype(np.float32)
+    x = (x - np.array(mean, dtype=np.float32)) / np.array(std, dtype=np.float32)
+    assert x.dtype == np.float32
+    return [[int(v) for v in x[:, c].view(np.uint32)] for c in range(3)]
+
+
+def bicubic_fixture() -> dict:
+    cases = []
+    for seed, w, h, ow, oh, edges, note in BICUBIC_CASES:
+        img = Image.fromarray(lcg_image(seed, w, h, edges), "RGB")
+        out = img.resize((ow, oh), Image.BICUBIC)
+        cases.append({"note": note, "seed": seed, "width": w, "height": h, "edges": edges, "outWidth": ow,
+                      "outHeight": oh, "expected": base64.b64encode(rgb_bytes(out)).decode("ascii")})
+    return {
+        "versions": versions(),
+        "cases": cases,
+        "photos": [bicubic_photo(n) for n in PHOTOS],
+        "transformersLut": {
+            "rescaleFactor": 1 / 255, "mean": MEAN, "std": STD,
+            "float32Bits": transformers_lut(1 / 255, MEAN, STD),
+            # do_normalize false: rescale only; mean 0.5 / std 0.5: the other common preset
+            "rescaleOnlyBits": transformers_lut(1 / 255, [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]),
+            "halfBits": transformers_lut(1 / 255, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),
+        },
+    }
+
+
 def main() -> None:
     os.makedirs(OUT_DIR, exist_ok=True)
     for name in PHOTOS:
@@ -187,6 +266,11 @@ def main() -> None:
         json.dump(syn, f)
         f.write("\n")
     print(f"synthetic: {len(syn['cases'])} cases", file=sys.stderr)
+    bic = bicubic_fixture()
+    with open(os.path.join(OUT_DIR, "bicubic.json"), "w") as f:
+        json.dump(bic, f)
+        f.write("\n")
+    print(f"bicubic: {len(bic['cases'])} cases, {len(bic['photos'])} photos", file=sys.stderr)
 
 
 if __name__ == "__main__":

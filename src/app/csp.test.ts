@@ -13,7 +13,11 @@ describe('Content-Security-Policy', () => {
     for (const policy of [CSP_HEADER, CSP_META]) {
       expect(directive(policy, 'script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
       expect(policy).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\*/);
-      expect(directive(policy, 'connect-src')).toEqual(["'self'"]);
+      // Model downloads from any https origin (the Hub and its CDN, typed URLs); never plain http, data: or blob:.
+      expect(directive(policy, 'connect-src')).toEqual(["'self'", 'https:']);
+      // Everything else stays on this site: no other origin may provide scripts, workers, images, forms.
+      for (const name of ['default-src', 'worker-src', 'style-src', 'font-src', 'form-action']) expect(directive(policy, name)).toEqual(["'self'"]);
+      expect(directive(policy, 'img-src')).toEqual(["'self'", 'data:']);
       expect(directive(policy, 'object-src')).toEqual(["'none'"]);
     }
   });

@@ -5,6 +5,8 @@
  * The app itself never calls any of it.
  */
 import { inferenceClient, loadModel } from '../store/actions';
+import { configureForeignInput } from '../store/byo-actions';
+import type { InputChoice } from '../model/derive-manifest';
 import { useAppStore } from '../store/store';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
 
@@ -13,6 +15,8 @@ export interface ConvLensDebug {
   loadModel(url: string): Promise<void>;
   /** Worker counters, or a fault: 'crash' kills the worker, 'lose-gpu' destroys the WebGPU device. */
   worker(action: DebugAction): Promise<WorkerStats | null>;
+  /** Re-derives a foreign model's input (e.g. with a preprocessor_config.json's preprocessing), as its input controls do. */
+  configureInput(choice: InputChoice): Promise<void>;
   store: typeof useAppStore;
 }
 
@@ -28,6 +32,7 @@ export function installDebugHook(search: string): void {
     loadModel: (url) => loadModel(new URL(url, document.baseURI).href),
     // A crash never answers; the client rejects it when the worker dies, which is the expected outcome.
     worker: (action) => inferenceClient().debug(action).catch((e: unknown) => (action === 'crash' ? null : Promise.reject(e))),
+    configureInput: (choice) => configureForeignInput(choice),
     store: useAppStore,
   };
 }

@@ -5,6 +5,8 @@
  * insecure context) every call is a harmless no-op.
  */
 export const MODEL_CACHE_NAME = 'convlens-models-v1';
+/** A Hugging Face model's listing, config.json and preprocessor_config.json (src/app/hubClient.ts); cleared with the models. */
+export const HUB_META_CACHE_NAME = 'convlens-hub-meta-v1';
 
 export interface CachedModel {
   url: string;
@@ -52,4 +54,5 @@ export async function listCachedModels(): Promise<CachedModel[]> {
 
 export async function clearCachedModels(): Promise<void> {
   await storage()?.delete(MODEL_CACHE_NAME);
+  await storage()?.delete(HUB_META_CACHE_NAME);
 }

@@ -10,6 +10,7 @@ import { ColourBar } from './ColourBar';
 import { AboutDialog } from './AboutDialog';
 import { DownloadLayerButton } from './DownloadLayerButton';
 import { ModelPanel } from './ModelPanel';
+import { HubPanel, TrainedOffer } from './HubPanel';
 import { useAppStore } from '../store/store';
 import { ViewSwitch } from './ViewSwitch';
 import { SortControls } from './SortControls';
@@ -52,6 +53,7 @@ export function App() {
       <ChannelDetail />
       <ShortcutsDialog />
       <ErrorAlert />
+      <TrainedOffer />
       <main className="app__main">
         <aside className="rail" aria-label="Photo and network">
           <PhotoPanel />
@@ -59,6 +61,7 @@ export function App() {
           <Predictions />
           {view !== 'why' && <OverlayPanel />}
           <ModelPanel />
+          <HubPanel />
         </aside>
         <section className="stage" aria-label="Activations">
           <div className="stage__head">

@@ -6,14 +6,18 @@ import { clearModelCache, configureForeignInput, loadForeignModel, refreshCached
 import { useAppStore, selectCachedModels, selectModel, selectModels } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
+import { DEFAULT_REVISION, fileUrl } from '../app/hub';
+import { loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hub-actions';
 
 const FOREIGN = '__foreign__';
+const PRESET_URL = fileUrl({ repo: TRAINED_PRESET.repo, revision: DEFAULT_REVISION }, 'onnx/model_fp16.onnx');
 
 function ModelMenu() {
   const models = useAppStore(selectModels);
   const model = useAppStore(selectModel);
-  const foreign = model?.source ? model : null;
-  const value = foreign ? FOREIGN : (model?.manifest.id ?? '');
+  const preset = model?.modelUrl === PRESET_URL;
+  const foreign = model?.source && !preset ? model : null;
+  const value = preset ? TRAINED_PRESET_LINK : foreign ? FOREIGN : (model?.manifest.id ?? '');
   return (
     <label className="field">
       <span>Model</span>
@@ -21,6 +25,7 @@ function ModelMenu() {
         aria-label="Model"
         value={value}
         onChange={(e) => {
+          if (e.currentTarget.value === TRAINED_PRESET_LINK) return void loadHubLinkValue(TRAINED_PRESET_LINK);
           const entry = models.find((m) => m.id === e.currentTarget.value);
           if (entry) void loadModel(bundledManifestUrl(entry)).then(() => history.replaceState(history.state, '', location.pathname + location.search.replace(/([?&])model=[^&]*&?/, '$1').replace(/[?&]$/, '')));
         }}
@@ -30,6 +35,9 @@ function ModelMenu() {
             {m.displayName} ({megabytes(m.bytes)})
           </option>
         ))}
+        <option value={TRAINED_PRESET_LINK}>
+          {TRAINED_PRESET.label} ({TRAINED_PRESET.sizeText})
+        </option>
         {foreign && <option value={FOREIGN}>Your model: {foreign.manifest.displayName}</option>}
       </select>
     </label>
@@ -89,6 +97,7 @@ function InputSettings() {
     metadata: `${manifest.labels.length} labels from the model's metadata`,
     file: `${manifest.labels.length} labels from your labels.txt`,
     imagenet: 'ImageNet-1k labels (1000 classes)',
+    config: `${manifest.labels.length} labels from the repo's config.json`,
     none: 'no labels: drop a labels.txt (one class per line) to name the classes',
   }[derived.labelsSource];
   return (

@@ -1,12 +1,14 @@
 import { useEffect, useRef } from 'react';
 import { SAMPLES, sampleUrl } from '../app/samples';
 import { runSample } from '../app/runSample';
-import { useAppStore, selectActivations } from '../store/store';
+import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
+import { inputHint } from '../model/hfPreprocessor';
 
 function CropCanvas() {
   const activations = useAppStore(selectActivations);
+  const manifest = useAppStore(selectManifest);
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -24,7 +26,7 @@ function CropCanvas() {
     );
   }
   return (
-    <figure className="crop" title="The model sees a centre crop after resizing the shorter side, exactly as torchvision does.">
+    <figure className="crop" title={manifest ? inputHint(manifest.input) : undefined}>
       <canvas ref={ref} className="crop__canvas" aria-label={`The ${activations.crop.width}×${activations.crop.height} crop the model saw of ${activations.photoName}`} role="img" />
       <figcaption>
         <span className="crop__name">{activations.photoName}</span>
@@ -37,6 +39,7 @@ function CropCanvas() {
 }
 
 export function PhotoPanel() {
+  const manifest = useAppStore(selectManifest);
   return (
     <section className="panel photo" aria-label="Photo">
       <h2>Photo</h2>
@@ -52,6 +55,8 @@ export function PhotoPanel() {
         </div>
       </div>
       <FileButton label="Choose photo" accept="image/*" onFiles={(files) => acceptFiles(files)} />
+      {/* torchvision's resize and crop is in the crop's caption; another model's own pipeline is worth a line. */}
+      {manifest?.input.convention === 'transformers' && <p className="hint">{inputHint(manifest.input)}</p>}
     </section>
   );
 }

@@ -69,3 +69,13 @@ export function cropRgb(img: RgbImage, box: CropBox): RgbImage {
   }
   return { width: box.width, height: box.height, data: out };
 }
+
+/**
+ * The window transformers' `center_crop(image, (crop, crop))` takes: offsets
+ * `(size - crop) // 2` (floor), which differs from torchvision's round-half-even by
+ * one pixel whenever the difference is odd, and also when the image is smaller
+ * than the crop (transformers pads ceil((crop - size) / 2) before, torchvision floor).
+ */
+export function floorCenterCropBox(width: number, height: number, cropSize: number): CropBox {
+  return { left: Math.floor((width - cropSize) / 2), top: Math.floor((height - cropSize) / 2), width: cropSize, height: cropSize };
+}

@@ -15,26 +15,36 @@ const f32 = Math.fround;
  * inputs rounded once to float32 equals the float32 op for + - * /, so fround
  * after each step reproduces IEEE float32 arithmetic.
  */
-export function normalizeLut(mean: readonly [number, number, number], std: readonly [number, number, number]): Float32Array[] {
+export function normalizeLut(mean: readonly [number, number, number], std: readonly [number, number, number], rescaleFactor?: number): Float32Array[] {
   const luts: Float32Array[] = [];
   for (let c = 0; c < 3; c++) {
     const m = f32(mean[c]!);
     const s = f32(std[c]!);
     const lut = new Float32Array(256);
-    for (let b = 0; b < 256; b++) lut[b] = f32(f32(f32(b / 255) - m) / s);
+    for (let b = 0; b < 256; b++) lut[b] = f32(f32(scaled(b, rescaleFactor) - m) / s);
     luts.push(lut);
   }
   return luts;
 }
 
 /**
+ * A byte in [0, 1]: torchvision divides in float32 (`float32(b) / 255`); transformers'
+ * `rescale` multiplies in float64 by its rescale_factor and rounds to float32 once
+ * (`image.astype(float64) * scale`, then `.astype(float32)`). The two agree for 1/255 on
+ * every byte in practice; the branch keeps each exact by construction.
+ */
+function scaled(b: number, rescaleFactor: number | undefined): number {
+  return rescaleFactor === undefined ? f32(b / 255) : f32(b * rescaleFactor);
+}
+
+/**
  * Packed RGB bytes -> CHW float32 tensor data (length 3 * H * W), channel-major
  * because the ONNX graph takes NCHW like the PyTorch model it was exported from.
  */
-export function toNormalizedCHW(img: RgbImage, mean: [number, number, number], std: [number, number, number]): Float32Array {
+export function toNormalizedCHW(img: RgbImage, mean: [number, number, number], std: [number, number, number], rescaleFactor?: number): Float32Array {
   const plane = img.width * img.height;
   if (img.data.length !== plane * 3) throw new RangeError(`image data has ${img.data.length} bytes, expected ${plane * 3}`);
-  const [l0, l1, l2] = normalizeLut(mean, std) as [Float32Array, Float32Array, Float32Array];
+  const [l0, l1, l2] = normalizeLut(mean, std, rescaleFactor) as [Float32Array, Float32Array, Float32Array];
   const out = new Float32Array(plane * 3);
   const d = img.data;
   for (let i = 0, p = 0; i < plane; i++, p += 3) {
@@ -49,10 +59,10 @@ export function toNormalizedCHW(img: RgbImage, mean: [number, number, number], s
  * Packed RGB bytes -> HWC float32 tensor data, for models that take NHWC input
  * (TensorFlow-style). Same per-byte values as toNormalizedCHW, only interleaved.
  */
-export function toNormalizedHWC(img: RgbImage, mean: [number, number, number], std: [number, number, number]): Float32Array {
+export function toNormalizedHWC(img: RgbImage, mean: [number, number, number], std: [number, number, number], rescaleFactor?: number): Float32Array {
   const plane = img.width * img.height;
   if (img.data.length !== plane * 3) throw new RangeError(`image data has ${img.data.length} bytes, expected ${plane * 3}`);
-  const luts = normalizeLut(mean, std) as [Float32Array, Float32Array, Float32Array];
+  const luts = normalizeLut(mean, std, rescaleFactor) as [Float32Array, Float32Array, Float32Array];
   const out = new Float32Array(plane * 3);
   const d = img.data;
   for (let p = 0; p < plane * 3; p += 3) {

@@ -3,9 +3,14 @@
  * transform: convert('RGB') -> Resize(resizeSize) -> CenterCrop(cropSize) ->
  * ToTensor -> Normalize(mean, std). Only the crop window is resampled, which is
  * exact (see resizeAndCropSource) and skips work on the discarded margins.
+ *
+ * The same steps cover Hugging Face image processors (src/model/hfPreprocessor.ts):
+ * a bicubic filter, a warp to a square instead of resize + crop, and transformers'
+ * crop rounding and rescale arithmetic (`convention: 'transformers'`).
  */
 
-import { centerCropBox, resizedSize } from './crop';
+import type { PreprocessConvention, ResizeInterpolation, ResizeMode } from '../model/manifest';
+import { centerCropBox, floorCenterCropBox, resizedSize } from './crop';
 import { toNormalizedCHW, toNormalizedHWC } from './normalize';
 import { isOpaque, resizeAndCropSource, rgbaToRgb, type PixelSource } from './resize';
 import type { RgbImage } from './types';
@@ -19,6 +24,14 @@ export interface PreprocessSpec {
   std: [number, number, number];
   /** Tensor layout; NCHW (PyTorch) unless the model takes NHWC. */
   layout?: 'NCHW' | 'NHWC';
+  /** PIL filter (default bilinear). */
+  interpolation?: ResizeInterpolation;
+  /** 'warp' resizes the whole photo to resizeSize × resizeSize before the crop. Default 'shorter'. */
+  resizeMode?: ResizeMode;
+  /** Crop rounding and pixel scaling to reproduce (default torchvision). */
+  convention?: PreprocessConvention;
+  /** transformers' rescale_factor (default 1/255); used with convention 'transformers' only. */
+  rescaleFactor?: number;
 }
 
 export interface PreprocessResult {
@@ -40,13 +53,16 @@ export function preprocess(rgba: Uint8ClampedArray | Uint8Array, width: number, 
   if (rgba.length !== width * height * 4) {
     throw new RangeError(`RGBA data has ${rgba.length} bytes, expected ${width * height * 4} for ${width}x${height}`);
   }
-  const resized = resizedSize(width, height, spec.resizeSize);
-  const box = centerCropBox(resized.width, resized.height, spec.cropSize);
+  const warp = spec.resizeMode === 'warp';
+  const hf = spec.convention === 'transformers';
+  const resized = warp ? { width: spec.resizeSize, height: spec.resizeSize } : resizedSize(width, height, spec.resizeSize);
+  const box = (hf ? floorCenterCropBox : centerCropBox)(resized.width, resized.height, spec.cropSize);
   const transparent = !isOpaque(rgba);
   const src: PixelSource = !transparent
     ? { width, height, data: rgba, channels: 4 }
     : { ...rgbaToRgb(rgba, width, height), channels: 3 };
-  const crop = resizeAndCropSource(src, resized.width, resized.height, box);
-  const tensor = spec.layout === 'NHWC' ? toNormalizedHWC(crop, spec.mean, spec.std) : toNormalizedCHW(crop, spec.mean, spec.std);
+  const crop = resizeAndCropSource(src, resized.width, resized.height, box, spec.interpolation ?? 'bilinear');
+  const rescale = hf ? (spec.rescaleFactor ?? 1 / 255) : undefined;
+  const tensor = spec.layout === 'NHWC' ? toNormalizedHWC(crop, spec.mean, spec.std, rescale) : toNormalizedCHW(crop, spec.mean, spec.std, rescale);
   return { tensor, crop, resized, transparent };
 }

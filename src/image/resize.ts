@@ -1,6 +1,7 @@
 /**
- * Pillow's bilinear resample (libImaging/Resample.c, Pillow 7 .. 9), ported so the
- * browser feeds the network the same bytes torchvision's `Resize` would. A canvas
+ * Pillow's bilinear and bicubic resample (libImaging/Resample.c, Pillow 7 .. 9), ported
+ * so the browser feeds the network the same bytes torchvision's `Resize` (bilinear) or a
+ * Hugging Face image processor (usually bicubic) would. A canvas
  * `drawImage` resample uses a different (and browser-specific) filter, which shifts
  * early-layer activations visibly, so we do not use it.
  *
@@ -10,91 +11,29 @@
  *  - they are converted to 22-bit fixed point with the same rounding;
  *  - the two passes accumulate in int32 with the same initial rounding bias and
  *    clamp to uint8 in between (horizontal first, then vertical).
- * The golden tests in resize.test.ts check every output byte against Pillow 9.4.
+ * The filters and their taps are in resampleFilters.ts. The golden tests in
+ * resize.test.ts check every output byte against Pillow 9.4.
  */
 
+import { precomputeCoeffs, PRECISION_BITS, type AxisCoeffs, type ResampleFilter } from './resampleFilters';
 import type { CropBox, RgbImage } from './types';
 
 export type { CropBox, RgbImage } from './types';
+export { precomputeCoeffs, type AxisCoeffs, type ResampleFilter } from './resampleFilters';
+export { isOpaque, rgbaToRgb } from './alpha';
 
-/** 32 - 8 - 2: 8 bits for the pixel, 2 spare bits for filters with negative lobes. */
-const PRECISION_BITS = 22;
 const ONE = 1 << PRECISION_BITS;
 /** Rounding bias every accumulator starts from (PIL's `ss = 1 << (PRECISION_BITS - 1)`). */
 const HALF = 1 << (PRECISION_BITS - 1);
-/** Bilinear (triangle) filter support before scaling. */
-const BILINEAR_SUPPORT = 1.0;
 
 /** Typed-array views use platform byte order; the uint32 fast paths assume little-endian and fall back otherwise. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-function bilinearFilter(x: number): number {
-  if (x < 0.0) x = -x;
-  if (x < 1.0) return 1.0 - x;
-  return 0.0;
-}
 
 /** PIL's clip8: accumulator back to a byte, saturating. */
 function clip8(v: number): number {
   if (v >= ONE << 8) return 255;
   if (v <= 0) return 0;
   return v >> PRECISION_BITS;
-}
-
-/**
- * Fixed-point filter taps for a run of output positions along one axis.
- * Output position `first + i` reads source pixels `bounds[2i] .. bounds[2i] + bounds[2i+1] - 1`
- * with weights `kk[i * ksize .. i * ksize + bounds[2i+1] - 1]`.
- */
-export interface AxisCoeffs {
-  ksize: number;
-  bounds: Int32Array;
-  kk: Int32Array;
-}
-
-/**
- * PIL's precompute_coeffs + normalize_coeffs_8bpc for output positions
- * [first, first + count) of an `inSize -> outSize` resize (box = whole image).
- * Each output position's taps depend only on its own index, which is why
- * computing a sub-range is exact and lets us resample only the crop window.
- */
-export function precomputeCoeffs(inSize: number, outSize: number, first = 0, count = outSize - first): AxisCoeffs {
-  // C: `(double)(in1 - in0) / outSize` with float in0 = 0, in1 = inSize (exact for < 2^24).
-  const scale = inSize / outSize;
-  const filterscale = scale < 1.0 ? 1.0 : scale;
-  const support = BILINEAR_SUPPORT * filterscale;
-  const ksize = Math.ceil(support) * 2 + 1;
-  const bounds = new Int32Array(count * 2);
-  const kk = new Int32Array(count * ksize);
-  const pre = new Float64Array(ksize);
-  const ss = 1.0 / filterscale;
-  for (let i = 0; i < count; i++) {
-    const xx = first + i;
-    const center = 0 + (xx + 0.5) * scale;
-    // C truncates toward zero with an (int) cast; Math.trunc is the same.
-    let xmin = Math.trunc(center - support + 0.5);
-    if (xmin < 0) xmin = 0;
-    let xmax = Math.trunc(center + support + 0.5);
-    if (xmax > inSize) xmax = inSize;
-    xmax -= xmin;
-    let ww = 0.0;
-    for (let x = 0; x < xmax; x++) {
-      // `x + xmin` is an int sum in C, then promoted: same order here.
-      const w = bilinearFilter((x + xmin - center + 0.5) * ss);
-      pre[x] = w;
-      ww += w;
-    }
-    const base = i * ksize;
-    for (let x = 0; x < xmax; x++) {
-      let w = pre[x]!;
-      if (ww !== 0.0) w /= ww;
-      // normalize_coeffs_8bpc: round half away from zero via an (int) cast.
-      kk[base + x] = w < 0 ? Math.trunc(-0.5 + w * ONE) : Math.trunc(0.5 + w * ONE);
-    }
-    bounds[i * 2] = xmin;
-    bounds[i * 2 + 1] = xmax;
-  }
-  return { ksize, bounds, kk };
 }
 
 /**
@@ -253,12 +192,12 @@ function checkSource(src: PixelSource): void {
 }
 
 /**
- * The window `box` of the image Pillow's `resize((outWidth, outHeight), BILINEAR)`
+ * The window `box` of the image Pillow's `resize((outWidth, outHeight), filter)`
  * would produce, computed without producing the rest. Rows and columns of the
  * box outside the resized image are zero (torchvision CenterCrop's padding).
  * Accepts RGB or RGBA sources; alpha is ignored, so composite first if it matters.
  */
-export function resizeAndCropSource(src: PixelSource, outWidth: number, outHeight: number, box: CropBox): RgbImage {
+export function resizeAndCropSource(src: PixelSource, outWidth: number, outHeight: number, box: CropBox, filter: ResampleFilter = 'bilinear'): RgbImage {
   checkSource(src);
   checkSize('output width', outWidth);
   checkSize('output height', outHeight);
@@ -282,16 +221,16 @@ export function resizeAndCropSource(src: PixelSource, outWidth: number, outHeigh
 
   let inner: Uint8Array;
   if (needV) {
-    const v = precomputeCoeffs(src.height, outHeight, y0, ih);
+    const v = precomputeCoeffs(src.height, outHeight, y0, ih, filter);
     // Source rows the vertical pass touches; taps are monotone so first/last bound it.
     const rowFirst = v.bounds[0]!;
     const rowLast = v.bounds[(ih - 1) * 2]! + v.bounds[(ih - 1) * 2 + 1]!;
     const tmp = needH
-      ? resampleHorizontal(src, rowFirst, rowLast - rowFirst, precomputeCoeffs(src.width, outWidth, x0, iw))
+      ? resampleHorizontal(src, rowFirst, rowLast - rowFirst, precomputeCoeffs(src.width, outWidth, x0, iw, filter))
       : copyWindow(src, x0, rowFirst, iw, rowLast - rowFirst);
     inner = resampleVertical(tmp, iw, v, rowFirst);
   } else if (needH) {
-    inner = resampleHorizontal(src, y0, ih, precomputeCoeffs(src.width, outWidth, x0, iw));
+    inner = resampleHorizontal(src, y0, ih, precomputeCoeffs(src.width, outWidth, x0, iw, filter));
   } else {
     inner = copyWindow(src, x0, y0, iw, ih);
   }
@@ -319,76 +258,20 @@ export function resizeBilinearPIL(src: RgbImage, outWidth: number, outHeight: nu
 }
 
 /**
- * `resizeBilinearPIL(src, outWidth, outHeight)` followed by a crop to `box`, but only
+ * `PIL.Image.resize((outWidth, outHeight), Image.BICUBIC)` on an RGB image, byte-for-byte
+ * (Keys' cubic with a = -0.5, widened with the downscale factor like bilinear). Its
+ * negative lobes overshoot at edges; PIL clamps to 0..255 after each pass, and so do we.
+ */
+export function resizeBicubicPIL(src: RgbImage, outWidth: number, outHeight: number): RgbImage {
+  return resizeAndCropSource({ ...src, channels: 3 }, outWidth, outHeight, { left: 0, top: 0, width: outWidth, height: outHeight }, 'bicubic');
+}
+
+/**
+ * `PIL resize(outWidth, outHeight, filter)` followed by a crop to `box`, but only
  * the window is resampled. Exact because each output pixel of PIL's resample depends
  * only on its own row/column taps, not on its neighbours' results.
  */
-export function resizeAndCropPIL(src: RgbImage, outWidth: number, outHeight: number, box: CropBox): RgbImage {
-  return resizeAndCropSource({ ...src, channels: 3 }, outWidth, outHeight, box);
+export function resizeAndCropPIL(src: RgbImage, outWidth: number, outHeight: number, box: CropBox, filter: ResampleFilter = 'bilinear'): RgbImage {
+  return resizeAndCropSource({ ...src, channels: 3 }, outWidth, outHeight, box, filter);
 }
 
-/**
- * True when every alpha byte is 255, so an RGBA buffer can be resampled in place
- * with alpha ignored, with no compositing needed.
- */
-export function isOpaque(rgba: Uint8Array | Uint8ClampedArray): boolean {
-  if (rgba.byteOffset % 4 === 0 && rgba.length % 4 === 0) {
-    // One 32-bit compare per pixel; the alpha byte is the top byte on little-endian, the bottom on big-endian.
-    const mask = LITTLE_ENDIAN ? 0xff000000 : 0x000000ff;
-    const px = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length >> 2);
-    for (let i = 0; i < px.length; i++) if ((px[i]! & mask) !== (mask | 0)) return false;
-    return true;
-  }
-  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
-  return true;
-}
-
-/**
- * RGBA -> packed RGB, compositing non-opaque pixels over `background`.
- *
- * The default background is white [255, 255, 255]: transparent regions of logos
- * and screenshots are meant to be seen on a light page, and a canvas hands us
- * fully transparent pixels as black (premultiplied storage loses their colour),
- * which would otherwise turn into black blobs for the network.
- *
- * Pass `null` to drop alpha without compositing, which is what
- * `PIL.Image.convert('RGB')` does; only that matches torchvision for translucent
- * PNGs, and only when the decoder kept un-premultiplied colours. For opaque
- * pixels (alpha 255) all choices are identical: alpha is simply dropped.
- *
- * Compositing is `round((c * a + bg * (255 - a)) / 255)` in integers.
- */
-export function rgbaToRgb(
-  data: Uint8ClampedArray | Uint8Array,
-  width: number,
-  height: number,
-  background: [number, number, number] | null = [255, 255, 255],
-): RgbImage {
-  checkSize('width', width);
-  checkSize('height', height);
-  const n = width * height;
-  if (data.length !== n * 4) throw new RangeError(`RGBA data has ${data.length} bytes, expected ${n * 4}`);
-  const src = asBytes(data);
-  const out = new Uint8Array(n * 3);
-  const br = background ? background[0] : 0;
-  const bg = background ? background[1] : 0;
-  const bb = background ? background[2] : 0;
-  for (let i = 0, p = 0, o = 0; i < n; i++, p += 4, o += 3) {
-    const a = src[p + 3]!;
-    const r = src[p]!;
-    const g = src[p + 1]!;
-    const b = src[p + 2]!;
-    if (a === 255 || background === null) {
-      out[o] = r;
-      out[o + 1] = g;
-      out[o + 2] = b;
-    } else {
-      const ia = 255 - a;
-      // +127 then floor == round-half-up of x/255; no ties since 255 is odd.
-      out[o] = ((r * a + br * ia + 127) / 255) | 0;
-      out[o + 1] = ((g * a + bg * ia + 127) / 255) | 0;
-      out[o + 2] = ((b * a + bb * ia + 127) / 255) | 0;
-    }
-  }
-  return { width, height, data: out };
-}

@@ -24,6 +24,12 @@ describe('findImageInput', () => {
     expect(() => findImageInput(withInputs([{ name: 'x', elemType: 7, dims: [1, 3, 8, 8] }]))).toThrow(ModelInputError);
     expect(() => findImageInput(withInputs([{ name: 'x', elemType: 1, dims: [1, 3, 224, 160] }]))).toThrow(/224×160/);
     expect(() => findImageInput(withInputs([{ name: 'x', elemType: 1, dims: [8, 3, 32, 32] }]))).toThrow(/batch of 8/);
+    expect(() => findImageInput(withInputs([{ name: 'pixel_values', elemType: 10, dims: [1, 3, 224, 224] }]))).toThrow(/takes float16 input.*model_fp16\.onnx/);
+  });
+
+  it("takes optimum's all-dynamic [batch_size, num_channels, height, width] as NCHW", () => {
+    const dims = ['batch_size', 'num_channels', 'height', 'width'];
+    expect(findImageInput(withInputs([{ name: 'pixel_values', elemType: 1, dims }]))).toEqual({ name: 'pixel_values', layout: 'NCHW', size: null });
   });
 });
 

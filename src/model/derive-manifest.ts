@@ -3,10 +3,15 @@
  * the graph's input, taps from graph-taps.ts with the dims learned from a first run,
  * grouped into stages by spatial size. Pure: the worker supplies the run's dims.
  */
-import type { InputLayout, InputSpec, Manifest, Tap } from './manifest';
+import type { InputLayout, InputSpec, Manifest, ReceptiveField, Tap, TapKind } from './manifest';
+import { assignStagesByName, isBlockOutput, isDownsampling } from './moduleStages';
 import type { TapCandidate } from './graph-taps';
 import type { OnnxSummary } from './onnx-proto';
+import type { Preprocessing } from './hfPreprocessor';
 import { ONNX_FLOAT } from './onnx-proto';
+
+/** TensorProto.FLOAT16. */
+const ONNX_FLOAT16 = 10;
 
 /** A dynamic height/width becomes this, as most ImageNet models were trained at it. */
 export const DEFAULT_DYNAMIC_SIZE = 224;
@@ -46,13 +51,19 @@ function dimText(d: number | string | null): string {
 export function findImageInput(summary: OnnxSummary): ImageInput {
   const described = summary.inputs.map((i) => `"${i.name}" ${i.dims ? `[${i.dims.map(dimText).join(', ')}]` : '(no shape)'}`).join(', ');
   const need = 'ConvLens needs one float input shaped [1, 3, H, W] (NCHW) or [1, H, W, 3] (NHWC)';
-  const images = summary.inputs.filter((i) => i.dims?.length === 4 && (i.elemType === null || i.elemType === ONNX_FLOAT) && (i.dims[1] === 3 || i.dims[3] === 3));
+  // optimum exports every axis as dynamic ([batch_size, num_channels, height, width]): with
+  // neither axis 1 nor 3 fixed, the input is taken as PyTorch's NCHW.
+  const channelsUnknown = (d: readonly (number | string | null)[]) => typeof d[1] !== 'number' && typeof d[3] !== 'number';
+  const images = summary.inputs.filter((i) => i.dims?.length === 4 && (i.elemType === null || i.elemType === ONNX_FLOAT) && (i.dims[1] === 3 || i.dims[3] === 3 || channelsUnknown(i.dims)));
   const image = images[0];
+  if (!image && summary.inputs.some((i) => i.elemType === ONNX_FLOAT16 && i.dims?.length === 4)) {
+    throw new ModelInputError(`This model takes float16 input (${described}); ConvLens feeds float32. Use the float32 file, or an fp16 file that keeps float32 inputs and outputs (as transformers.js's model_fp16.onnx does).`);
+  }
   if (!image || !image.dims) throw new ModelInputError(`This model has no image-like input: ${need}; it has ${described || 'no inputs'}.`);
   if (summary.inputs.length > 1) throw new ModelInputError(`This model has ${summary.inputs.length} inputs (${described}); ${need} and nothing else.`);
   const batch = image.dims[0];
   if (typeof batch === 'number' && batch !== 1) throw new ModelInputError(`The input "${image.name}" takes a batch of ${batch}; ConvLens feeds one photo at a time (batch 1 or dynamic).`);
-  const layout: InputLayout = image.dims[1] === 3 ? 'NCHW' : 'NHWC';
+  const layout: InputLayout = image.dims[1] === 3 || channelsUnknown(image.dims) ? 'NCHW' : 'NHWC';
   const [h, w] = layout === 'NCHW' ? [image.dims[2], image.dims[3]] : [image.dims[1], image.dims[2]];
   const fixedH = typeof h === 'number' ? h : null;
   const fixedW = typeof w === 'number' ? w : null;
@@ -74,9 +85,15 @@ export interface InputChoice {
   normalisation?: string;
   mean?: [number, number, number];
   std?: [number, number, number];
+  /**
+   * Everything from a Hugging Face preprocessor_config.json (hfPreprocessor.ts): size, resize,
+   * crop and normalisation. Takes precedence over size and normalisation.
+   */
+  preprocessing?: Preprocessing;
 }
 
 export function inputSpecFor(image: ImageInput, choice: InputChoice = {}): InputSpec {
+  if (choice.preprocessing) return hubInputSpec(image, choice.preprocessing);
   const size = image.size ?? choice.size ?? DEFAULT_DYNAMIC_SIZE;
   const preset = NORMALISATION_PRESETS.find((p) => p.id === (choice.normalisation ?? 'imagenet'));
   const custom = choice.normalisation === 'custom' && choice.mean && choice.std;
@@ -93,6 +110,27 @@ export function inputSpecFor(image: ImageInput, choice: InputChoice = {}): Input
     mean: [...mean],
     std: [...std],
     normalisation: custom ? 'custom' : (preset ?? NORMALISATION_PRESETS[0]!).id,
+  };
+}
+
+function hubInputSpec(image: ImageInput, p: Preprocessing): InputSpec {
+  if (image.size !== null && image.size !== p.cropSize) {
+    throw new ModelInputError(`preprocessor_config.json gives ${p.cropSize}×${p.cropSize} inputs, but the model's input "${image.name}" is ${image.size}×${image.size}.`);
+  }
+  const size = p.cropSize;
+  return {
+    name: image.name,
+    layout: image.layout,
+    shape: image.layout === 'NCHW' ? [1, 3, size, size] : [1, size, size, 3],
+    resizeSize: p.resizeSize,
+    cropSize: size,
+    interpolation: p.interpolation,
+    resizeMode: p.resizeMode,
+    convention: p.convention,
+    rescaleFactor: p.rescaleFactor,
+    mean: [...p.mean],
+    std: [...p.std],
+    normalisation: 'preprocessor_config.json',
   };
 }
 
@@ -156,32 +194,60 @@ export interface DeriveInput {
   candidates: readonly TapCandidate[];
   /** Dims (batch included) and type of every output of the first run. */
   outputs: ReadonlyMap<string, { dims: readonly number[]; type: string }>;
+  /** Receptive field of each graph value (receptiveField.ts); taps without one show none. */
+  fields?: ReadonlyMap<string, ReceptiveField>;
 }
+
+/** float16 maps (fp16 models) are shown too: the worker converts them to float32. */
+function isFloat(type: string): boolean {
+  return type === 'float32' || type === 'float16';
+}
+
+/** A coarse op kind made specific where the module path says more (ConvNeXt-style graphs). */
+function refinedKind(c: TapCandidate, channels: number, named: boolean): TapKind {
+  if (c.kind === 'conv' && c.group !== undefined && c.group === channels && channels > 1) return 'depthwise';
+  if (!named) return c.kind;
+  if (c.kind === 'conv' && isDownsampling(c.name)) return 'downsample';
+  if (c.kind === 'add' && isBlockOutput(c.name)) return 'block';
+  return c.kind;
+}
+
+const KIND_TEXT: Partial<Record<TapKind, string>> = {
+  depthwise: 'A depthwise convolution: one filter per channel, mixing neighbouring positions but not channels',
+  downsample: 'A downsampling convolution: it shrinks the grid and changes the number of channels',
+  block: "A block's output: its update added back onto its input (a residual connection)",
+  norm: 'A normalisation',
+};
 
 /** The manifest of a foreign model after its first run. Labels are filled in later (metadata here). */
 export function deriveManifest(d: DeriveInput): Manifest {
   const maps = d.candidates.filter((c) => {
     const out = d.outputs.get(c.value);
-    return out && out.type === 'float32' && out.dims.length === 4;
+    return out && isFloat(out.type) && out.dims.length === 4;
   });
   const shapes = maps.map((c) => d.outputs.get(c.value)!.dims.slice(1));
-  const stages = assignStages(shapes);
-  const taps: Tap[] = maps.map((c, i) => ({
-    name: c.name,
-    kind: c.kind,
-    stage: stages[i]!.stage,
-    block: null,
-    shape: [...shapes[i]!],
-    receptiveField: null,
-    description: `Output of ONNX node ${c.node || c.value} (${c.op}).`,
-    output: c.value,
-    node: c.node,
-    op: c.op,
-    group: stages[i]!.group,
-  }));
+  const named = assignStagesByName(maps.map((c) => c.name), shapes);
+  const stages = named ?? assignStages(shapes).map((s) => ({ ...s, block: null }));
+  const taps: Tap[] = maps.map((c, i) => {
+    const kind = refinedKind(c, shapes[i]![0] ?? 0, named !== null);
+    const what = KIND_TEXT[kind];
+    return {
+      name: c.name,
+      kind,
+      stage: stages[i]!.stage,
+      block: stages[i]!.block,
+      shape: [...shapes[i]!],
+      receptiveField: d.fields?.get(c.value) ?? null,
+      description: what ? `${what} (ONNX node ${c.node || c.value}).` : `Output of ONNX node ${c.node || c.value} (${c.op}).`,
+      output: c.value,
+      node: c.node,
+      op: c.op,
+      group: stages[i]!.group,
+    };
+  });
   const head = d.summary.outputs.find((o) => {
     const out = d.outputs.get(o.name);
-    return out && out.type === 'float32' && (out.dims.length === 2 ? out.dims[0] === 1 : out.dims.length === 1);
+    return out && isFloat(out.type) && (out.dims.length === 2 ? out.dims[0] === 1 : out.dims.length === 1);
   });
   const metadataLabels = labelsFromMetadata(d.summary.metadata);
   let labels: string[] = [];

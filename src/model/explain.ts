@@ -34,8 +34,14 @@ function fieldText(tap: Tap, cropSize: number): string {
   return `Each position sees ${seen}; neighbouring positions are ${stride} pixels apart.`;
 }
 
-/** Foreign models: what the ONNX op does, without ConvNeXt-specific claims. */
-function explainDerivedTap(tap: Tap): string {
+/** Foreign models: what the ONNX op does, without ConvNeXt-specific claims, and the receptive field when the graph gave one. */
+function explainDerivedTap(tap: Tap, cropSize: number): string {
+  const field = fieldText(tap, cropSize);
+  const text = explainDerivedOp(tap);
+  return field ? `${text} ${field}` : text;
+}
+
+function explainDerivedOp(tap: Tap): string {
   const [c = 0, h = 0, w = 0] = tap.shape;
   const op = tap.op ? ` (ONNX ${tap.op}${tap.node ? `, node ${tap.node}` : ''})` : '';
   const shape = `${c} channels on a ${h}×${w} grid`;
@@ -50,13 +56,21 @@ function explainDerivedTap(tap: Tap): string {
       return `A residual addition${op}: a block's output is added to its input, so each block refines what came before. ${shape}.`;
     case 'pool':
       return `Pooling${op}: it summarises neighbouring positions (or the whole map) into fewer numbers. ${shape}.`;
+    case 'depthwise':
+      return `A depthwise convolution${op}: each of the ${c} channels has its own filter, which mixes neighbouring positions but never channels. ${shape}.`;
+    case 'downsample':
+      return `A downsampling convolution${op}: it shrinks the grid to ${h}×${w} and changes the number of channels to ${c}. ${shape}.`;
+    case 'logits':
+      return tap.description;
+    case 'block':
+      return `A block's output${op}: the block's update is added back onto its input (a residual connection), so each block refines what came before. ${shape}.`;
     default:
       return `${tap.description}${op}. ${shape}.`;
   }
 }
 
 export function explainTap(manifest: Manifest, tap: Tap): string {
-  if (manifest.derived || !tap.receptiveField) return explainDerivedTap(tap);
+  if (manifest.derived || !tap.receptiveField) return explainDerivedTap(tap, manifest.input.cropSize);
   const crop = manifest.input.cropSize;
   const [c = 0, h = 0, w = 0] = tap.shape;
   const where = tap.block === null ? stageLabel(tap.stage) : `block ${tap.block} of ${stageLabel(tap.stage).toLowerCase()}`;
@@ -88,7 +102,7 @@ export function explainTap(manifest: Manifest, tap: Tap): string {
     case 'activation':
     case 'add':
     case 'other':
-      return explainDerivedTap(tap);
+      return explainDerivedTap(tap, crop);
     default: {
       const never: never = tap.kind;
       return `Tap kind ${String(never)}.`;

@@ -11,6 +11,7 @@
  * otherwise be drawn with height and channels swapped. The real dims come from the
  * first run (derive-manifest.ts), and anything that turns out not to be 4-D is dropped.
  */
+import { findChannelsFirstNorms } from './graph-layernorm';
 import type { InputLayout, TapKind } from './manifest';
 import type { OnnxNode, OnnxSummary } from './onnx-proto';
 
@@ -24,6 +25,8 @@ export interface TapCandidate {
   kind: TapKind;
   /** Unique display name from the node's module path, e.g. "layer1.0.relu". */
   name: string;
+  /** A Conv's `group` attribute (channels per group = C / group; depthwise when group == C). */
+  group?: number;
 }
 
 const KIND_OF_OP: Record<string, TapKind> = {
@@ -135,9 +138,16 @@ export function findTapCandidates(summary: OnnxSummary, input: { name: string; l
   const graphOutputs = new Set(summary.outputs.map((o) => o.name));
   const gates = new Set<string>();
   const found: Omit<TapCandidate, 'name'>[] = [];
+  // A channels-first LayerNorm is one tap (its last node's output), named after its module.
+  const norms = new Map(findChannelsFirstNorms(summary.nodes).map((ln) => [ln.output, ln.node]));
   for (const n of summary.nodes) {
     const value = n.outputs[0];
     if (!value || !nchw.has(value) || graphOutputs.has(value) || n.domain !== '') continue;
+    const norm = norms.get(value);
+    if (norm) {
+      found.push({ value, node: norm.name, op: 'LayerNorm', kind: 'norm' });
+      continue;
+    }
     const gated = gatedActivation(n, producers);
     if (gated) {
       found.push({ value, node: n.name, op: gated, kind: 'activation' });
@@ -145,7 +155,8 @@ export function findTapCandidates(summary: OnnxSummary, input: { name: string; l
       continue;
     }
     const kind = KIND_OF_OP[n.opType];
-    if (kind) found.push({ value, node: n.name, op: n.opType, kind });
+    const group = n.opType === 'Conv' ? n.ints.group?.[0] : undefined;
+    if (kind) found.push({ value, node: n.name, op: n.opType, kind, ...(group !== undefined && group > 1 ? { group } : {}) });
   }
   // The sigmoid half of a SiLU is a gate, not a feature map worth its own entry.
   return uniqueNames(found.filter((c) => !gates.has(c.value)));

@@ -46,6 +46,9 @@ export interface Tap {
 }
 
 export type InputLayout = 'NCHW' | 'NHWC';
+export type ResizeInterpolation = 'bilinear' | 'bicubic';
+export type ResizeMode = 'shorter' | 'warp';
+export type PreprocessConvention = 'torchvision' | 'transformers';
 
 export interface InputSpec {
   /** Graph input name. */
@@ -57,7 +60,22 @@ export interface InputSpec {
   /** Shorter side is resized to this (torchvision Resize(int)), then centre-cropped to cropSize. */
   resizeSize: number;
   cropSize: number;
-  interpolation: 'bilinear';
+  /** PIL's antialiased filter; exported models use bilinear, Hugging Face ConvNeXts bicubic. */
+  interpolation: ResizeInterpolation;
+  /**
+   * 'shorter' (default): the shorter side to resizeSize, then a centre crop of cropSize.
+   * 'warp': the whole photo squeezed to resizeSize × resizeSize (aspect ratio not kept), then
+   * the centre crop (none when resizeSize == cropSize).
+   */
+  resizeMode?: ResizeMode;
+  /**
+   * Whose rounding and arithmetic to reproduce (default 'torchvision'):
+   * torchvision: crop offset round-half-even((size - crop) / 2), pixels float32(b) / 255;
+   * transformers: crop offset floor((size - crop) / 2), pixels float32(float64(b) * rescaleFactor).
+   */
+  convention?: PreprocessConvention;
+  /** transformers' rescale_factor (1/255, or 1 when do_rescale is false); only with convention 'transformers'. */
+  rescaleFactor?: number;
   /** Per-channel RGB mean and std applied after scaling pixels to [0, 1]. */
   mean: [number, number, number];
   std: [number, number, number];
@@ -110,5 +128,6 @@ export interface DerivedInfo {
   producer: string;
   /** The input's height/width are dynamic axes: `input.cropSize` was chosen, and can be changed. */
   dynamicSize: boolean;
-  labelsSource: 'metadata' | 'file' | 'imagenet' | 'none';
+  /** 'config': a Hugging Face repo's config.json id2label. */
+  labelsSource: 'metadata' | 'file' | 'imagenet' | 'config' | 'none';
 }

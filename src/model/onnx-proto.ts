@@ -64,7 +64,7 @@ export interface OnnxNode {
   domain: string;
   inputs: string[];
   outputs: string[];
-  /** Integer-list attributes (e.g. a Transpose's perm). */
+  /** Integer attributes, the only ones the app reads: lists (a Transpose's perm) and single ints as [i] (a Conv's group). */
   ints: Record<string, number[]>;
   /** Scalar int and float attributes (a Gemm's transB, a LayerNormalization's epsilon); absent when none. */
   scalars?: Record<string, number>;
@@ -268,7 +268,10 @@ export function readOnnx(bytes: Uint8Array): OnnxSummary {
       const scalars: Record<string, number> = {};
       for (const a of n.attribute ?? []) {
         if (!a.name) continue;
+        // Lists (perm, kernel_shape, pads) and single ints (group, keepdims, axis) alike, the latter as [i];
+        // single ints and floats (epsilon) also as scalars.
         if (a.ints?.length) ints[a.name] = a.ints.map(toNumber);
+        else if (a.i != null) ints[a.name] = [toNumber(a.i)];
         if (a.i != null) scalars[a.name] = toNumber(a.i);
         else if (a.f != null) scalars[a.name] = a.f;
       }

@@ -15,6 +15,7 @@ import type { BackendChoice, RunResult, RunSlot } from '../worker/protocol';
 import { useAppStore } from './store';
 import type { Activations, ModelEntry } from './types';
 import { loadForeignModel, modelUrlFromSearch } from './byo-actions';
+import { loadHubLinkValue } from './hub-actions';
 
 let client: InferenceClient | null = null;
 /** Newest run per slot: a newer photo supersedes only the older run of its own slot. */
@@ -90,7 +91,12 @@ export async function initApp(search: string = location.search): Promise<void> {
   const entry = entries.find((m) => m.id === wanted) ?? entries.find((m) => m.id === defaultId) ?? entries[0];
   // ?model=<url>: a foreign ONNX model; if it cannot be loaded the default model is, and the error stays shown.
   const foreignUrl = modelUrlFromSearch(search);
-  if (foreignUrl) {
+  // ?model=hf:owner/name[:variant]: a Hugging Face model (from Cache Storage when it was loaded before).
+  const hubValue = new URLSearchParams(search).get('model');
+  if (hubValue?.startsWith('hf:')) {
+    await loadHubLinkValue(hubValue);
+    if (useAppStore.getState().model) return;
+  } else if (foreignUrl) {
     await loadForeignModel({ kind: 'url', url: foreignUrl, cache: true });
     if (useAppStore.getState().model) return;
   }
@@ -282,7 +288,7 @@ async function recoverFromCrash(reason: string): Promise<void> {
   const s = useAppStore.getState();
   useAppStore.setState({ photoError: `${/[.!?]$/.test(reason) ? reason : `${reason}.`} Reloading the model…` });
   if (s.model) {
-    await (s.model.source ? loadForeignModel(s.model.source, { keepLabels: s.model.manifest.labels }) : loadModel(s.model.manifestUrl));
+    await (s.model.source ? loadForeignModel(s.model.source, { ...s.model.reload, keepLabels: s.model.manifest.labels }) : loadModel(s.model.manifestUrl));
     const after = useAppStore.getState();
     if (after.modelError) return;
     useAppStore.setState({ photoError: null });

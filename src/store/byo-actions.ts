@@ -9,6 +9,7 @@ import type { Manifest } from '../model/manifest';
 import { defaultTap, isMapTap } from '../model/taps';
 import { softmax, topK } from '../render/predictions';
 import type { ModelSource } from '../worker/protocol';
+import { InferenceError, type Progress } from '../worker/client';
 import { beginModelLoad, clampWindow, inferenceClient, isCurrentModelLoad, runPhoto } from './actions';
 import { useAppStore } from './store';
 
@@ -17,7 +18,7 @@ export const IMAGENET_LABELS_URL = 'models/imagenet-labels.txt';
 
 export function modelUrlFromSearch(search: string): string | null {
   const raw = new URLSearchParams(search).get('model');
-  if (!raw) return null;
+  if (!raw || raw.startsWith('hf:')) return null; // a Hugging Face model: src/store/hub-actions.ts
   try {
     return new URL(raw, document.baseURI).href;
   } catch {
@@ -43,10 +44,10 @@ async function imagenetLabels(): Promise<string[] | null> {
 }
 
 /** Labels for a derived manifest: its metadata's, then ones the user gave, then ImageNet's for 1000 classes. */
-async function withLabels(manifest: Manifest, given: string[] | null): Promise<Manifest> {
+async function withLabels(manifest: Manifest, given: string[] | null, givenSource: 'file' | 'config' = 'file'): Promise<Manifest> {
   const classes = logitsCount(manifest);
-  if (!manifest.derived || classes === null || manifest.labels.length === classes) return manifest;
-  if (given?.length === classes) return { ...manifest, labels: given, derived: { ...manifest.derived, labelsSource: 'file' } };
+  if (!manifest.derived || classes === null || (manifest.labels.length === classes && givenSource !== 'config')) return manifest;
+  if (given?.length === classes) return { ...manifest, labels: given, derived: { ...manifest.derived, labelsSource: givenSource } };
   if (classes === 1000) {
     const labels = await imagenetLabels();
     if (labels?.length === 1000) return { ...manifest, labels, derived: { ...manifest.derived, labelsSource: 'imagenet' } };
@@ -54,42 +55,68 @@ async function withLabels(manifest: Manifest, given: string[] | null): Promise<M
   return manifest;
 }
 
-function showModelInUrl(source: ModelSource | null): void {
+function showModelInUrl(source: ModelSource | null, link?: string): void {
   // A reload then loads the same model again (from Cache Storage, not the network).
   const url = new URL(location.href);
-  if (source?.kind === 'url') url.searchParams.set('model', source.url);
+  if (link) url.searchParams.set('model', link);
+  else if (source?.kind === 'url') url.searchParams.set('model', source.url);
   else url.searchParams.delete('model');
   if (url.href !== location.href) history.replaceState(history.state, '', url.href);
 }
 
-/** Loads a foreign ONNX model; on any failure the previous model stays loaded and usable. */
-export async function loadForeignModel(source: ModelSource, options: { labels?: string[]; keepLabels?: string[] } = {}): Promise<void> {
+export interface ForeignModelOptions {
+  labels?: string[];
+  keepLabels?: string[];
+  /** Hugging Face models: labels from config.json's id2label, the repo id as the name, an hf: link, preprocessing. */
+  labelsSource?: 'file' | 'config';
+  displayName?: string;
+  link?: string;
+  input?: InputChoice | null;
+  /** Puts the worker's bytes on one bar with files fetched before (a Hub repo's config files). */
+  mapProgress?: (p: Progress) => Progress;
+}
+
+/** What a restarted worker needs to load the same model the same way (name, link, preprocessing). */
+function reloadOptions(o: ForeignModelOptions): ForeignModelOptions | undefined {
+  if (!o.displayName && !o.link && !o.input && !o.labelsSource) return undefined;
+  return { displayName: o.displayName, link: o.link, input: o.input ?? null, labelsSource: o.labelsSource };
+}
+
+/**
+ * Loads a foreign ONNX model; on any failure the previous model stays loaded and usable.
+ * Resolves true when this model was loaded; a cancelled download leaves no error behind.
+ */
+export async function loadForeignModel(source: ModelSource, options: ForeignModelOptions = {}): Promise<boolean> {
   const loadId = beginModelLoad();
   const previous = useAppStore.getState();
   useAppStore.setState({ status: 'loading-model', loadProgress: null, modelError: null });
   try {
-    const loaded = await inferenceClient().loadFrom(source, null, previous.backendChoice, null, (p) => {
-      if (isCurrentModelLoad(loadId)) useAppStore.setState({ loadProgress: p });
+    const loaded = await inferenceClient().loadFrom(source, null, previous.backendChoice, options.input ?? null, (p) => {
+      if (isCurrentModelLoad(loadId)) useAppStore.setState({ loadProgress: options.mapProgress ? options.mapProgress(p) : p });
     });
-    if (!isCurrentModelLoad(loadId)) return;
-    const manifest = await withLabels(loaded.manifest, options.labels ?? options.keepLabels ?? null);
+    if (!isCurrentModelLoad(loadId)) return false;
+    const named = options.displayName ? { ...loaded.manifest, displayName: options.displayName } : loaded.manifest;
+    const manifest = await withLabels(named, options.labels ?? options.keepLabels ?? null, options.labelsSource);
     const modelUrl = source.kind === 'url' ? source.url : source.model.name;
     useAppStore.setState({
       status: 'ready',
       loadProgress: null,
-      model: { manifest, manifestUrl: '', modelUrl, source, fromCache: loaded.fromCache, backend: loaded.backend, compileMs: loaded.compileMs },
+      model: { manifest, manifestUrl: '', modelUrl, source, reload: reloadOptions(options), fromCache: loaded.fromCache, backend: loaded.backend, compileMs: loaded.compileMs },
       selectedTap: defaultTap(manifest).name,
       firstChannel: 0,
       activations: null,
     });
     clampWindow();
-    showModelInUrl(source);
+    showModelInUrl(source, options.link);
     void refreshCachedModels();
     const photo = useAppStore.getState().lastPhoto;
     if (photo) await runPhoto(photo.blob, photo.name);
+    return true;
   } catch (e) {
-    if (!isCurrentModelLoad(loadId)) return;
-    useAppStore.setState({ status: previous.model ? 'ready' : 'error', loadProgress: null, modelError: errorMessage(e) });
+    if (!isCurrentModelLoad(loadId)) return false;
+    const cancelled = e instanceof InferenceError && e.code === 'cancelled';
+    useAppStore.setState({ status: previous.model ? 'ready' : 'error', loadProgress: null, modelError: cancelled ? null : errorMessage(e) });
+    return false;
   }
 }
 

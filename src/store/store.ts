@@ -11,6 +11,7 @@ import type { CachedModel } from '../app/model-cache';
 import type { Activations, AppStatus, LoadedModelInfo, ModelEntry } from './types';
 import { createTeachingSlice, type TeachingSlice } from './teachingSlice';
 import { createWhySlice, type WhySlice } from './whySlice';
+import { createHubSlice, type HubSlice } from './hubSlice';
 
 export interface ModelSlice {
   status: AppStatus;
@@ -48,7 +49,7 @@ export interface ViewSlice {
   setNormalisation: (mode: NormalisationMode) => void;
 }
 
-export type AppState = ModelSlice & RunSlice & ViewSlice & TeachingSlice & WhySlice;
+export type AppState = ModelSlice & RunSlice & ViewSlice & TeachingSlice & WhySlice & HubSlice;
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = () => ({
   status: 'idle',
@@ -91,6 +92,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createViewSlice(...a),
   ...createTeachingSlice(...a),
   ...createWhySlice(...a),
+  ...createHubSlice(...a),
 }));
 
 export const selectStatus = (s: AppState) => s.status;

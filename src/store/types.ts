@@ -2,6 +2,7 @@ import type { Manifest } from '../model/manifest';
 import type { LayerTensor } from '../render/types';
 import type { Prediction } from '../render/predictions';
 import type { BackendInfo, ModelSource, RgbaImage } from '../worker/protocol';
+import type { ForeignModelOptions } from './byo-actions';
 
 export type AppStatus = 'idle' | 'loading-model' | 'ready' | 'running' | 'error';
 
@@ -38,6 +39,8 @@ export interface LoadedModelInfo {
   modelUrl: string;
   /** Foreign models only: where it came from, so a restarted worker can load it again. */
   source?: ModelSource;
+  /** Foreign models from the Hugging Face Hub: how to load it again the same way (name, hf: link, preprocessing). */
+  reload?: ForeignModelOptions;
   /** Foreign models loaded from a URL: served from Cache Storage, not downloaded. */
   fromCache?: boolean;
   backend: BackendInfo;

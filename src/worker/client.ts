@@ -198,6 +198,11 @@ export class InferenceClient {
     this.worker.postMessage({ type: 'cancel', id: this.nextId++, target } satisfies WorkerRequest);
   }
 
+  /** Stops the model download in progress; its load then fails with code 'cancelled'. Nothing answers this request itself. */
+  cancelDownload(): void {
+    this.worker.postMessage({ type: 'cancel-download', id: this.nextId++ } satisfies WorkerRequest);
+  }
+
   dispose(): void {
     this.rejectAll('worker-crashed', 'The inference worker was closed.');
     this.worker.terminate();

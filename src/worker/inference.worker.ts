@@ -19,6 +19,8 @@ import { preprocess } from '../image/preprocess';
 import { cropToRgba } from '../image/normalize';
 import { sessionOptions, wasmThreadCount } from './sessionOptions';
 import { readBackAll } from './gpuReadback';
+import { float16DataToFloat32, gpuDataToFloat32, gpuReadbackBytes } from './float16';
+import { graphReceptiveFields } from '../model/receptiveField';
 import { preShrinkSize } from '../image/preShrink';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
@@ -60,6 +62,7 @@ interface ForeignGraph {
   fileName: string;
   fileBytes: number;
   sha256: string;
+  fields: ReturnType<typeof graphReceptiveFields>;
 }
 
 interface ExternalData {
@@ -119,10 +122,34 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The download in progress: 'cancel-download' aborts it. */
+let downloadAbort: AbortController | null = null;
+
+function cancelDownload(): void {
+  downloadAbort?.abort();
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
 async function download(id: number, url: string): Promise<Uint8Array> {
+  const abort = new AbortController();
+  downloadAbort = abort;
+  try {
+    return await downloadWith(id, url, abort.signal);
+  } catch (e) {
+    if (abort.signal.aborted) throw new WorkerError('cancelled', 'Download cancelled.');
+    throw e;
+  } finally {
+    if (downloadAbort === abort) downloadAbort = null;
+  }
+}
+
+async function downloadWith(id: number, url: string, signal: AbortSignal): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { signal });
   } catch (e) {
     throw new WorkerError('model-download', `Could not download the model from ${url}: ${errorText(e)}`);
   }
@@ -139,8 +166,16 @@ async function download(id: number, url: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   let lastPost = 0;
+  const lost = (why: string) =>
+    new WorkerError('model-download', `The connection was lost after ${mb(loaded)}${total ? ` of ${mb(total)}` : ''} of ${url} (${why}). Nothing was kept; try again.`);
   for (;;) {
-    const { done, value } = await reader.read();
+    let part: ReadableStreamReadResult<Uint8Array>;
+    try {
+      part = await reader.read();
+    } catch (e) {
+      throw lost(errorText(e));
+    }
+    const { done, value } = part;
     if (done) break;
     chunks.push(value);
     loaded += value.byteLength;
@@ -154,6 +189,7 @@ async function download(id: number, url: string): Promise<Uint8Array> {
       lastPost = now;
     }
   }
+  if (total !== null && loaded !== total) throw lost(`the server announced ${total} bytes`);
   post({ type: 'progress', id, stage: 'download', loaded, total: total ?? loaded });
   const bytes = new Uint8Array(loaded);
   let offset = 0;
@@ -239,7 +275,7 @@ function analyseGraph(bytes: Uint8Array, fileName: string, sha256: string): Fore
     if (e instanceof ModelInputError) throw new WorkerError('not-image-model', `"${fileName}": ${e.message}`);
     throw e;
   }
-  return { summary, image, candidates: findTapCandidates(summary, image), fileName, fileBytes: bytes.byteLength, sha256 };
+  return { summary, image, candidates: findTapCandidates(summary, image), fileName, fileBytes: bytes.byteLength, sha256, fields: graphReceptiveFields(summary, image.name) };
 }
 
 /** Runs zeros through a foreign model once to learn every tap's real dims, then derives its manifest. */
@@ -468,16 +504,17 @@ async function runSession(m: LoadedModel, tensor: Float32Array): Promise<TapOutp
     const outputs = manifest.taps.map((tap) => {
       const out = results![tap.output ?? tap.name];
       if (!out) throw new WorkerError('inference', `The model returned no output "${tap.output ?? tap.name}".`);
-      if (out.type !== 'float32') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32.`);
+      if (out.type !== 'float32' && out.type !== 'float16') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32 or float16.`);
       return out;
     });
     // An output made by a node onnxruntime ran on its CPU fallback can arrive on the CPU.
     const onGpu = outputs.filter((out) => out.location === 'gpu-buffer');
-    const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: out.size * 4 }))) : [];
+    const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: gpuReadbackBytes(out.type, out.size) }))) : [];
     let next = 0;
     return manifest.taps.map((tap, i) => {
       const out = outputs[i]!;
-      const data = out.location === 'gpu-buffer' ? fromGpu[next++]! : ownedCopy(out.data as Float32Array);
+      // fp16 models: float16 maps become float32 for display and .npy.
+      const data = out.location === 'gpu-buffer' ? gpuDataToFloat32(out.type, fromGpu[next++]!, out.size) : out.type === 'float16' ? float16DataToFloat32(out.data) : ownedCopy(out.data as Float32Array);
       return { name: tap.name, dims: [...out.dims], data };
     });
   } finally {
@@ -650,6 +687,8 @@ async function handle(request: WorkerRequest): Promise<void> {
       return occlude(request.id, request.image, request.classIndex, request.patch, request.stride);
     case 'cancel':
       return cancel(request.target);
+    case 'cancel-download':
+      return cancelDownload();
     default:
       return assertNever(request, 'worker request');
   }
@@ -702,6 +741,10 @@ if (!self.name.startsWith('em-pthread')) {
     }
     if (request.type === 'cancel') {
       cancel((request as { target: number }).target);
+      return;
+    }
+    if (request.type === 'cancel-download') {
+      cancelDownload(); // at once, not queued: the download it stops is what the queue waits on
       return;
     }
     if (request.type === 'debug') {

@@ -121,7 +121,9 @@ export type WorkerRequest =
   /** Occlusion map of `image` (the photo of the last run) for one class. */
   | { type: 'occlude'; id: number; image: Blob; classIndex: number; patch: number; stride: number }
   /** Stops the occlusion request `target` between two batches; answered by that request's 'cancelled' error. */
-  | { type: 'cancel'; id: number; target: number };
+  | { type: 'cancel'; id: number; target: number }
+  /** Stops the model download in progress, if any (answered by that load's 'error' with code 'cancelled'). */
+  | { type: 'cancel-download'; id: number };
 
 export type ErrorCode =
   | 'model-download'
