@@ -78,7 +78,7 @@ test('Cancel stops an occlusion; a new photo stops it too and the page stays usa
   // The page answers while the worker is busy: the class filter still types.
   await page.getByLabel('Filter classes').fill('sushi');
   await expect(page.getByLabel('Filter classes')).toHaveValue('sushi');
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Cancel occlusion' }).click();
   await expect(bar).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Download map (.npy)' })).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(0);
