@@ -5,6 +5,7 @@
 //   --quick       fewer runs (a smoke test of the harness, numbers are rough)
 //   --no-build    reuse dist-bench/
 //   --models a,b  model ids (default: convnext-atto-untrained,convnext-tiny-untrained)
+//   --occlusion-only  only the Why view's occlusion against bare runs (first model)
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import * as ortNode from 'onnxruntime-node';
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const occlusionOnly = args.includes('--occlusion-only');
 const modelsArg = args.includes('--models') ? args[args.indexOf('--models') + 1] : 'convnext-atto-untrained,convnext-tiny-untrained';
 const modelIds = modelsArg.split(',');
 const PORT = Number(process.env.BENCH_PORT ?? 4180);
@@ -348,6 +350,7 @@ async function main() {
   // Native first, before the server and the browser exist: Chromium's start-up and idle work
   // once took a core from onnxruntime-node and doubled its time.
   const natives = {};
+  if (occlusionOnly) return occlusionOnlyMain();
   for (const id of modelIds) {
     const dir = resolve(root, 'dist-bench/models', id);
     const manifest = JSON.parse(readFileSync(resolve(dir, 'manifest.json'), 'utf8'));
@@ -369,9 +372,15 @@ async function main() {
       const variants = quick ? {} : await variantRuns(context, manifest, id, dir);
       log(`${id}: the app…`);
       const app = await appRun(context, manifest, id);
-      log(`${id}: occlusion (${OCCLUSION.count} inputs)…`);
-      const occlusion = id === modelIds[0] ? await occlusionRun(context, manifest, id) : null;
       await context.close();
+      let occlusion = null;
+      if (id === modelIds[0]) {
+        // A fresh context: the app's service worker (registered above) would answer bench/bare.html with the app.
+        log(`${id}: occlusion (${OCCLUSION.count} inputs)…`);
+        const occlusionContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        occlusion = await occlusionRun(occlusionContext, manifest, id);
+        await occlusionContext.close();
+      }
       results.models[id] = { modelBytes: manifest.file.bytes, taps: manifest.taps.length, native, native1, bare, variants, app, occlusion };
     }
   } finally {
@@ -410,6 +419,26 @@ async function main() {
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
   console.log('\nwritten: bench/results.json');
+}
+
+async function occlusionOnlyMain() {
+  const id = modelIds[0];
+  const manifest = JSON.parse(readFileSync(resolve(root, 'dist-bench/models', id, 'manifest.json'), 'utf8'));
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const o = await occlusionRun(context, manifest, id);
+    await context.close();
+    console.log(`\nConvLens occlusion benchmark, ${new Date().toISOString()}\n${machine()}\n`);
+    console.log(`${id}: occlusion P=${OCCLUSION.patch} S=${OCCLUSION.stride} (${OCCLUSION.count} inputs), app Run → map shown: ${fmt(o.appMs)} ms (×${fmt(o.appMs / o.unbatchedMs, 2)} of ${OCCLUSION.count} × bare run; target ≤ 1.1)`);
+    console.log(`  ${OCCLUSION.count} × bare session.run, batch 1, logits only: ${fmt(o.unbatchedMs)} ms (${fmt(o.unbatchedMs / OCCLUSION.count, 1)} ms each)`);
+    console.log(`  bare, ${OCCLUSION.batch} per session.run (${o.batchedRuns} runs): ${fmt(o.batchedMs)} ms (batching ×${fmt(o.unbatchedMs / o.batchedMs, 2)})`);
+    console.log(`  app caption: ${o.caption}`);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
 }
 
 main().catch((e) => {

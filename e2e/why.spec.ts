@@ -47,6 +47,10 @@ test('default model: the identity holds on the page and the occlusion map equals
   const evidence = await downloadWhyMap(page);
   expect(evidence.shape).toEqual([7, 7]);
   await page.getByLabel('Class', { exact: true }).selectOption(String(cls));
+  await page.getByLabel('Filter classes').fill('');
+  await checkIdentity(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('region', { name: 'Why this prediction' }).screenshot({ path: 'screenshots/why-class-evidence.png' });
 
   await runOcclusionInPage(page, 32, 16);
   const got = await downloadWhyMap(page);
@@ -57,7 +61,6 @@ test('default model: the identity holds on the page and the occlusion map equals
   // Hovering reads a value of the map.
   await page.getByTestId('why-canvas').hover({ position: { x: 5, y: 5 } });
   await expect(page.getByTestId('why-hover')).toContainText('Row 0, column 0:');
-  await page.setViewportSize({ width: 1280, height: 720 });
   await page.screenshot({ path: 'screenshots/why-occlusion.png' });
 });
 
@@ -75,7 +78,7 @@ test('Cancel stops an occlusion; a new photo stops it too and the page stays usa
   // The page answers while the worker is busy: the class filter still types.
   await page.getByLabel('Filter classes').fill('sushi');
   await expect(page.getByLabel('Filter classes')).toHaveValue('sushi');
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Cancel occlusion' }).click();
   await expect(bar).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Download map (.npy)' })).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(0);

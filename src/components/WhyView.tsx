@@ -235,7 +235,7 @@ export function WhyView() {
           <button type="button" className="button" disabled={running} onClick={() => void runOcclusion(cls)}>
             Run occlusion
           </button>
-          <button type="button" className="button" disabled={!running} onClick={cancelOcclusion}>
+          <button type="button" className="button" aria-label="Cancel occlusion" disabled={!running} onClick={cancelOcclusion}>
             Cancel
           </button>
           {running && (

@@ -602,6 +602,11 @@ let occluding: { id: number; cancelled: boolean } | null = null;
 
 function cancel(target: number): void {
   if (occluding && occluding.id === target) occluding.cancelled = true;
+  const waiting = queue.findIndex((r) => r.type === 'occlude' && r.id === target);
+  if (waiting >= 0) {
+    queue.splice(waiting, 1);
+    post({ type: 'error', id: target, code: 'cancelled', message: 'Occlusion was cancelled.' });
+  }
 }
 
 async function occlude(id: number, image: Blob, classIndex: number, patch: number, stride: number): Promise<void> {
@@ -712,8 +717,11 @@ async function pump(): Promise<void> {
 }
 
 function enqueue(request: WorkerRequest): void {
-  // A new photo stops the occlusion of the old one (between two of its batches).
-  if (request.type === 'run' && (request.slot ?? 'main') === 'main' && occluding) occluding.cancelled = true;
+  // A new photo stops the occlusion of the old one (between two of its batches), or before it starts.
+  if (request.type === 'run' && (request.slot ?? 'main') === 'main') {
+    if (occluding) occluding.cancelled = true;
+    for (const r of queue.filter((q) => q.type === 'occlude')) cancel(r.id);
+  }
   if (request.type === 'run') {
     // Only the newest photo of a slot matters: runs of that slot still waiting are answered
     // as superseded, not run; the other slot's (the compared photo's) run is left alone.
