@@ -7,6 +7,7 @@
 import { inferenceClient, loadModel } from '../store/actions';
 import { useAppStore } from '../store/store';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
+import { cameraDebug } from '../camera/cameraController';
 
 export interface ConvLensDebug {
   /** Loads the manifest at url (relative to the page) and its model, as a model menu would. */
@@ -14,6 +15,8 @@ export interface ConvLensDebug {
   /** Worker counters, or a fault: 'crash' kills the worker, 'lose-gpu' destroys the WebGPU device. */
   worker(action: DebugAction): Promise<WorkerStats | null>;
   store: typeof useAppStore;
+  /** Camera frames open on the page side, frames shown, and per-frame timings. */
+  camera: typeof cameraDebug;
 }
 
 declare global {
@@ -29,5 +32,6 @@ export function installDebugHook(search: string): void {
     // A crash never answers; the client rejects it when the worker dies, which is the expected outcome.
     worker: (action) => inferenceClient().debug(action).catch((e: unknown) => (action === 'crash' ? null : Promise.reject(e))),
     store: useAppStore,
+    camera: cameraDebug,
   };
 }
