@@ -163,6 +163,21 @@ test.describe('camera with a fake device', () => {
     await page.keyboard.press(' ');
     await expect(status(page)).toContainText('camera ·');
     await expect(page.getByTestId('channel-grid')).toHaveAttribute('data-photo', 'camera');
+
+    // Mirror off: the model now sees the frame as the camera sends it.
+    await page.getByLabel('Mirror').uncheck();
+    const plain = { coffee: modelCrop(coffee, false), chelsea: modelCrop(chelsea, false) };
+    await expect
+      .poll(
+        async () => {
+          const s = await snapshot(page);
+          return Math.min(rgbaVsRgb(s.crop, plain.coffee), rgbaVsRgb(s.crop, plain.chelsea));
+        },
+        { timeout: 30_000 },
+      )
+      .toBeLessThan(SAME_SUBJECT);
+
+    await page.locator('h1').click();
     await page.keyboard.press(' ');
     await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
     await expect(page.getByTestId('channel-grid')).toHaveAttribute('data-photo', /^camera-frame-/);
