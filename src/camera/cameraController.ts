@@ -90,10 +90,12 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
   useAppStore.setState({ photoError: null });
   const cameras = videoInputs(await navigator.mediaDevices.enumerateDevices().catch(() => []));
   useCameraStore.setState({ devices: cameras, deviceId: settings.deviceId ?? rememberedCamera(cameras, deviceId), backend: useAppStore.getState().model?.backend.name ?? null });
+  if (mySession !== session) return; // stopped while listing cameras: stopStream stopped its tracks
   if (video) {
     video.srcObject = media;
     await video.play().catch(() => undefined);
   }
+  if (mySession !== session) return; // stopped (and its tracks stopped) during the awaits above
   rate.reset();
   rateTimer = setInterval(() => useCameraStore.setState({ fps: rate.rate(performance.now()) }), 1000);
   useCameraStore.setState({ fps: 0 });

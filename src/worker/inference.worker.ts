@@ -423,25 +423,29 @@ async function decode(image: Blob): Promise<Decoded> {
   } catch {
     throw new WorkerError('decode', undecodableMessage(format, head));
   }
-  try {
-    return { ...(await bitmapPixels(bitmap)), format, frames: await frames };
-  } finally {
-    bitmap.close();
-  }
+  return { ...(await bitmapPixels(bitmap, (b) => b.close())), format, frames: await frames };
 }
 
 /**
  * A decoded photo's or a camera frame's pixels, the one way: pre-shrunk when huge, then
- * read back raw from a 2D canvas. The caller closes the bitmap.
+ * read back raw from a 2D canvas. Takes ownership of the bitmap: `release` is called on it
+ * exactly once, as early as possible, whatever happens.
  */
-async function bitmapPixels(original: ImageBitmap): Promise<Omit<Decoded, 'format' | 'frames'>> {
+async function bitmapPixels(original: ImageBitmap, release: (bitmap: ImageBitmap) => void): Promise<Omit<Decoded, 'format' | 'frames'>> {
+  let released = false;
+  const releaseOriginal = () => {
+    if (released) return;
+    released = true;
+    release(original);
+  };
   let bitmap = original;
   const source = { width: bitmap.width, height: bitmap.height };
   try {
     const shrunk = preShrinkSize(bitmap.width, bitmap.height);
     if (shrunk) {
-      // The full-size bitmap is closed as soon as the smaller one exists.
       bitmap = await createImageBitmap(original, { ...BITMAP_OPTIONS, resizeWidth: shrunk.width, resizeHeight: shrunk.height, resizeQuality: 'high' });
+      // The full-size bitmap is closed as soon as the smaller one exists.
+      releaseOriginal();
     }
     const { width, height } = bitmap;
     const canvas = new OffscreenCanvas(width, height);
@@ -455,6 +459,7 @@ async function bitmapPixels(original: ImageBitmap): Promise<Omit<Decoded, 'forma
     return { rgba, width, height, source };
   } finally {
     if (bitmap !== original) bitmap.close();
+    releaseOriginal();
   }
 }
 
@@ -543,13 +548,14 @@ function closeFrame(frame: ImageBitmap): void {
 async function runFrame(id: number, frame: ImageBitmap, mirror: boolean): Promise<void> {
   const t0 = performance.now();
   let m: LoadedModel;
-  let decoded: Decoded;
   try {
     m = await currentModel();
-    decoded = { ...(await bitmapPixels(frame)), format: 'unknown', frames: null };
-  } finally {
-    closeFrame(frame); // as soon as its pixels are read, and on every failure
+  } catch (e) {
+    closeFrame(frame);
+    throw e;
   }
+  // Closed as soon as its pixels are read, and on every failure.
+  const decoded: Decoded = { ...(await bitmapPixels(frame, closeFrame)), format: 'unknown', frames: null };
   if (mirror) mirrorRgbaInPlace(decoded.rgba, decoded.width, decoded.height);
   await runDecoded(id, m, decoded, t0, true);
 }
