@@ -1,8 +1,8 @@
 /**
  * Live camera: getUserMedia → one ImageBitmap per new video frame, transferred to the
  * inference worker (never copied on this thread), which runs it through the photo's
- * own pixel path. The worker keeps at most one frame waiting and a newer one replaces
- * it (src/worker/latestWins.ts), so latency stays one run. Pausing (or hiding the page)
+ * own pixel path. One frame is in flight and at most one waits here, a newer one
+ * replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page)
  * stops the stream, so the camera light goes off, and makes the last processed frame the
  * photo through runPhoto, the one path every photo takes: every tool then works on it.
  */
@@ -14,6 +14,7 @@ import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
 import { useCameraStore } from './cameraStore';
 import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
 import { RateMeter } from './rate';
+import { LatestFrame } from './latestFrame';
 
 /** Name the views show for a live frame (the grid's data-photo). */
 export const LIVE_PHOTO_NAME = 'camera';
@@ -40,6 +41,14 @@ let rateTimer: ReturnType<typeof setInterval> | null = null;
 let mirrorChosen = false;
 let listening = false;
 const rate = new RateMeter();
+
+interface Grabbed {
+  bitmap: ImageBitmap;
+  grabMs: number;
+  /** When the grab started: the frame's age is measured from here. */
+  started: number;
+}
+const frames = new LatestFrame<Grabbed>();
 const counters = { grabbed: 0, handedOver: 0, closedOnPage: 0, applied: 0, superseded: 0 };
 const timings: FrameTiming[] = [];
 
@@ -129,7 +138,7 @@ async function grab(mySession: number): Promise<void> {
   const v = video;
   if (mySession !== session || !v) return;
   scheduleFrame(mySession);
-  // One grab at a time on this thread; a frame that comes meanwhile is simply skipped.
+  // One grab at a time on this thread; a video frame that comes meanwhile is simply skipped.
   if (grabbing || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) return;
   grabbing = true;
   const started = performance.now();
@@ -147,14 +156,37 @@ async function grab(mySession: number): Promise<void> {
     counters.closedOnPage++;
     return;
   }
-  const grabMs = performance.now() - started;
+  const step = frames.offer({ bitmap, grabMs: performance.now() - started, started });
+  if (step.drop) closeOnPage(step.drop);
+  if (step.send) send(mySession, step.send);
+}
+
+function closeOnPage(frame: Grabbed): void {
+  frame.bitmap.close();
+  counters.closedOnPage++;
+}
+
+function send(mySession: number, frame: Grabbed): void {
   counters.handedOver++;
+  // Sends the waiting frame the moment this one is answered, before the page paints
+  // this one's result, so the worker does not sit idle.
+  const next = () => {
+    if (mySession !== session) return;
+    const step = frames.done();
+    if (step.send) send(mySession, step.send);
+  };
   // The transfer detaches the bitmap here; the worker closes it.
   inferenceClient()
-    .runFrame(bitmap, useCameraStore.getState().mirror)
+    .runFrame(frame.bitmap, useCameraStore.getState().mirror)
     .then(
-      (result) => apply(mySession, result, grabMs, started),
-      (e: unknown) => frameFailed(mySession, e),
+      (result) => {
+        next();
+        apply(mySession, result, frame.grabMs, frame.started);
+      },
+      (e: unknown) => {
+        next();
+        frameFailed(mySession, e);
+      },
     );
 }
 
@@ -190,6 +222,8 @@ function frameFailed(mySession: number, e: unknown): void {
 
 function stopStream(): void {
   session++;
+  const waiting = frames.clear();
+  if (waiting) closeOnPage(waiting);
   if (stream) {
     for (const t of stream.getTracks()) {
       t.removeEventListener('ended', onTrackEnded);

@@ -653,12 +653,7 @@ async function pump(): Promise<void> {
   if (busy) return;
   busy = true;
   try {
-    for (;;) {
-      // Frames that arrived while the last run held this thread are still unread messages:
-      // read them first, so the newest replaces the waiting one before it starts.
-      if (queue[0]?.type === 'run-frame') await new Promise((r) => setTimeout(r, 0));
-      const next = queue.shift();
-      if (!next) break;
+    for (let next = queue.shift(); next; next = queue.shift()) {
       try {
         await handle(next);
       } catch (e) {

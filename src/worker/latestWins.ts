@@ -1,10 +1,11 @@
 /**
  * The worker's waiting-line policy for photos and camera frames: the worker runs one
  * request at a time (one in flight), and of the requests still waiting, at most one per
- * lane: a newer request replaces the one waiting in its lane. A camera that delivers 30
- * frames a second to a model that runs 10 therefore never builds a queue: the next run
- * always takes the newest frame, so latency stays one run, however slow the backend.
- * Requests without a lane (model loads) always wait their turn.
+ * lane (a photo slot): a newer request replaces the one waiting in its lane. Ten photos
+ * dropped within a second run one or two, not ten; a photo chosen while a camera frame
+ * waits replaces it. (The page also holds camera frames back itself, sending one only
+ * when the last is answered: src/camera/latestFrame.ts.) Requests without a lane (model
+ * loads) always wait their turn.
  */
 export type Lane<T> = (request: T) => string | null;
 
