@@ -349,7 +349,7 @@ async function cameraRun(browser, id) {
     },
     [from.t, to.t, to.applied - from.applied],
   );
-  const workerStats = await page.evaluate(() => window.__convlens.worker('stats'));
+  const dropped = await page.evaluate(() => window.__convlens.camera().dropped);
   await page.getByRole('button', { name: 'Stop camera' }).click();
   await page.close();
   await context.close();
@@ -361,11 +361,13 @@ async function cameraRun(browser, id) {
     fps,
     split: { grabMs: field('grabMs'), decodeMs: field('decodeMs'), preprocessMs: field('preprocessMs'), inferenceMs: field('inferenceMs'), paintMs: field('paintMs'), totalMs: field('totalMs') },
     longestTaskMs: detail.longTasks.length ? Math.max(...detail.longTasks) : 0,
+    longTasks: detail.longTasks.length,
+    longTasksTop: [...detail.longTasks].sort((x, y) => y - x).slice(0, 5),
     repaintP95: detail.repaints.length ? percentile(detail.repaints, 95) : null,
     memoryFrom,
     memoryTo,
     memoryGrowth: memoryTo / memoryFrom - 1,
-    superseded: workerStats.runsSuperseded,
+    dropped,
     status: detail.status,
   };
 }
@@ -435,10 +437,14 @@ async function main() {
     const c = r.camera;
     if (c) {
       const ratio = c.fps / (1000 / r.bare.median);
+      // The same ratio against the run time of the very frames counted: immune to the machine's
+      // load changing between the bare run and the camera run.
+      const inRun = c.fps / (1000 / c.split.inferenceMs);
       rows.push(
         [id, `camera: sustained rate, frames ${CAMERA_FROM}→${CAMERA_TO} (${c.frames} in ${fmt(c.seconds, 1)} s)`, `${fmt(c.fps, 2)} fps`, `×${fmt(ratio, 2)} of 1000 / bare (${fmt(1000 / r.bare.median, 2)})`, `target ≥ 0.85: ${ratio >= 0.85 ? 'met' : 'not met'}`],
-        [id, '  per frame: grab / pixels+mirror / preprocess / session.run / result → painted', `${fmt(c.split.grabMs, 1)} / ${fmt(c.split.decodeMs, 1)} / ${fmt(c.split.preprocessMs, 1)} / ${fmt(c.split.inferenceMs)} / ${fmt(c.split.paintMs, 1)} ms`, `grab → in store ${fmt(c.split.totalMs)} ms; ${c.superseded} frames replaced while waiting`, ''],
-        [id, '  longest main-thread task while the camera runs', c.longestTaskMs ? `${fmt(c.longestTaskMs)} ms` : 'none ≥ 50 ms', '', 'target < 50 ms'],
+        [id, '  the same against those frames’ own session.run (+ tap copies)', `×${fmt(inRun, 2)}`, `1000 / ${fmt(c.split.inferenceMs)} ms = ${fmt(1000 / c.split.inferenceMs, 2)} fps`, ''],
+        [id, '  per frame: grab / pixels+mirror / preprocess / session.run / result → painted', `${fmt(c.split.grabMs, 1)} / ${fmt(c.split.decodeMs, 1)} / ${fmt(c.split.preprocessMs, 1)} / ${fmt(c.split.inferenceMs)} / ${fmt(c.split.paintMs, 1)} ms`, `grab → in store ${fmt(c.split.totalMs)} ms; ${c.dropped} frames replaced while waiting`, ''],
+        [id, '  longest main-thread task while the camera runs', c.longestTaskMs ? `${fmt(c.longestTaskMs)} ms` : 'none ≥ 50 ms', `${c.longTasks} tasks ≥ 50 ms in ${c.frames} frames`, 'target < 50 ms'],
         [id, '  grid repaint while the camera runs', c.repaintP95 === null ? 'n/a' : `p95 ${fmt(c.repaintP95, 1)} ms`, '', 'target p95 ≤ 16 ms'],
         [id, `  memory, frame ${CAMERA_FROM} → ${CAMERA_TO} (page + workers + WASM)`, `${(c.memoryFrom / 2 ** 20).toFixed(0)} → ${(c.memoryTo / 2 ** 20).toFixed(0)} MiB`, `growth ${fmt(c.memoryGrowth * 100, 1)}%`, 'target < 5%'],
       );

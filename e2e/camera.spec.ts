@@ -131,9 +131,17 @@ test.describe('camera with a fake device', () => {
     expect(between).toBeGreaterThan(4 * within);
 
     // Pause: the camera stops and the last frame becomes the photo, through the photo's own path.
-    await page.getByRole('button', { name: 'Pause' }).click();
+    // The live frame's logits are read in the same task as the click, so they are the frame frozen.
+    const liveLogits = await page.evaluate(() => {
+      const logits = Array.from(window.__convlens!.store.getState().activations!.tensors.get('logits')!.data);
+      [...document.querySelectorAll('button')].find((b) => b.textContent === 'Pause')!.click();
+      return logits;
+    });
     await expect(page.getByTestId('channel-grid')).toHaveAttribute('data-photo', /^camera-frame-\d{8}-\d{6}\.png$/);
     await expect(status(page)).toHaveAttribute('data-status', 'ready');
+    // The frame run live and the same frame run again as a PNG photo give the same numbers.
+    const photoLogits = await page.evaluate(() => Array.from(window.__convlens!.store.getState().activations!.tensors.get('logits')!.data));
+    expect(maxRelativeDifference(Float32Array.from(photoLogits), Float32Array.from(liveLogits))).toBeLessThan(1e-6);
     await expect(status(page)).not.toContainText('fps');
     expect(await page.getByTestId('camera-video').evaluate((v: HTMLVideoElement) => v.srcObject)).toBeNull();
 

@@ -332,10 +332,12 @@ function installListeners(): void {
 }
 
 /** For tests and the ?debug hook: frames on this side of the worker, and recent timings. */
-export function cameraDebug(): { openOnPage: number; grabbed: number; applied: number; superseded: number; timings: FrameTiming[] } {
+export function cameraDebug(): { openOnPage: number; grabbed: number; dropped: number; applied: number; superseded: number; timings: FrameTiming[] } {
   return {
     openOnPage: counters.grabbed - counters.handedOver - counters.closedOnPage,
     grabbed: counters.grabbed,
+    /** Grabbed frames replaced by a newer one while waiting (or left when the camera stopped), never sent. */
+    dropped: counters.closedOnPage,
     applied: counters.applied,
     superseded: counters.superseded,
     timings: [...timings],
