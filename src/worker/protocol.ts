@@ -91,7 +91,7 @@ export interface WorkerStats {
   /** Bytes of the WebAssembly memories onnxruntime created (they only ever grow). */
   wasmMemoryBytes: number;
   backend: BackendName | null;
-  /** Camera frames received and not yet closed: one running and one waiting at most. */
+  /** Camera frames received and not yet closed (each is closed as soon as its pixels are read). */
   framesOpen: number;
   framesReceived: number;
 }
