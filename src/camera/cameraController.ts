@@ -129,18 +129,25 @@ async function openStream(deviceId: string | null): Promise<MediaStream> {
 function scheduleFrame(mySession: number): void {
   const v = video;
   if (!v || mySession !== session) return;
-  const onFrame = () => void grab(mySession);
-  if ('requestVideoFrameCallback' in v) v.requestVideoFrameCallback(onFrame);
-  else requestAnimationFrame(onFrame);
+  // Every browser ConvLens targets has requestVideoFrameCallback; rAF is the fallback for the rest.
+  const element: HTMLVideoElement = v;
+  if (typeof element.requestVideoFrameCallback === 'function') element.requestVideoFrameCallback((_, meta) => void grab(mySession, meta.mediaTime));
+  else requestAnimationFrame(() => void grab(mySession, element.currentTime));
 }
 
-async function grab(mySession: number): Promise<void> {
+/** Media time of the last frame grabbed: a callback for a frame already grabbed is skipped. */
+let lastMediaTime = -1;
+
+async function grab(mySession: number, mediaTime: number): Promise<void> {
   const v = video;
   if (mySession !== session || !v) return;
   scheduleFrame(mySession);
+  // Headless and some browsers call back on every display frame, not only on new video frames.
+  if (mediaTime === lastMediaTime) return;
   // One grab at a time on this thread; a video frame that comes meanwhile is simply skipped.
   if (grabbing || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) return;
   grabbing = true;
+  lastMediaTime = mediaTime;
   const started = performance.now();
   let bitmap: ImageBitmap;
   try {
