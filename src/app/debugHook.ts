@@ -9,6 +9,7 @@ import { configureForeignInput } from '../store/byo-actions';
 import type { InputChoice } from '../model/derive-manifest';
 import { useAppStore } from '../store/store';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
+import { cameraDebug } from '../camera/cameraController';
 
 export interface ConvLensDebug {
   /** Loads the manifest at url (relative to the page) and its model, as a model menu would. */
@@ -18,6 +19,8 @@ export interface ConvLensDebug {
   /** Re-derives a foreign model's input (e.g. with a preprocessor_config.json's preprocessing), as its input controls do. */
   configureInput(choice: InputChoice): Promise<void>;
   store: typeof useAppStore;
+  /** Camera frames open on the page side, frames shown, and per-frame timings. */
+  camera: typeof cameraDebug;
 }
 
 declare global {
@@ -34,5 +37,6 @@ export function installDebugHook(search: string): void {
     worker: (action) => inferenceClient().debug(action).catch((e: unknown) => (action === 'crash' ? null : Promise.reject(e))),
     configureInput: (choice) => configureForeignInput(choice),
     store: useAppStore,
+    camera: cameraDebug,
   };
 }

@@ -2,6 +2,7 @@ import { useGlobalPhotoDrop } from './useGlobalPhotoDrop';
 import { StatusLine } from './StatusLine';
 import { ErrorAlert } from './ErrorAlert';
 import { PhotoPanel } from './PhotoPanel';
+import { CameraPanel } from './CameraPanel';
 import { Predictions } from './Predictions';
 import { LayerPicker } from './LayerPicker';
 import { ChannelControls } from './ChannelControls';
@@ -57,6 +58,7 @@ export function App() {
       <main className="app__main">
         <aside className="rail" aria-label="Photo and network">
           <PhotoPanel />
+          <CameraPanel />
           <NetworkMap />
           <Predictions />
           {view !== 'why' && <OverlayPanel />}

@@ -7,6 +7,7 @@ export const SHORTCUTS: readonly { keys: string; what: string }[] = [
   { keys: 'Enter', what: 'open the focused tile large' },
   { keys: 'Home End', what: 'in the network map: first / last layer (the arrows walk along it)' },
   { keys: 'f', what: 'presenter view: large tiles, high contrast, full screen' },
+  { keys: 'Space', what: 'pause / resume the camera while it is on' },
   { keys: '?', what: 'this list' },
   { keys: 'Esc', what: 'close a dialog, leave the presenter view' },
   { keys: 'Tab', what: 'move between controls; every control has a label' },

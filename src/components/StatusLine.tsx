@@ -3,6 +3,7 @@ import type { Progress } from '../worker/client';
 import type { BackendInfo } from '../worker/protocol';
 import { useOfflineStore } from '../offline/offlineStore';
 import { OfflineStatus } from './OfflineStatus';
+import { CameraStatusText } from './CameraStatusText';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -58,6 +59,7 @@ export function StatusLine() {
             )}
           </>
         )}
+        <CameraStatusText />
         {status === 'loading-model' && <> {model ? ' · ' : ''}{progressText(loadProgress, 'model')}</>}
         {status === 'running' && <> · {progressText(runProgress, 'photo')}</>}
         {status === 'idle' && 'Starting…'}

@@ -33,6 +33,11 @@ function getClient(): InferenceClient {
   return client;
 }
 
+/** A new id for a result shown in the views (camera frames take theirs here too). */
+export function claimRunId(): number {
+  return ++runIds;
+}
+
 /** Starts a model load; a later one makes this one stale (its result is dropped). */
 export function beginModelLoad(): number {
   return ++modelLoadId;
@@ -157,7 +162,8 @@ export async function loadModel(manifestUrl: string): Promise<void> {
   }
 }
 
-function toActivations(runId: number, name: string, sampleId: string | null, manifest: Manifest, result: RunResult, totalMs: number): Activations {
+/** Also used for camera frames (src/camera/cameraController.ts). */
+export function toActivations(runId: number, name: string, sampleId: string | null, manifest: Manifest, result: RunResult, totalMs: number): Activations {
   const tensors = new Map<string, LayerTensor>();
   for (const out of result.taps) {
     const tap = manifest.taps.find((t) => t.name === out.name);

@@ -7,9 +7,11 @@ const tapOutput = (name: string, data: Float32Array): TapOutput => ({ name, dims
 /** A stand-in Worker that records requests and lets the test answer them. */
 class FakeWorker extends EventTarget {
   sent: WorkerRequest[] = [];
+  transferred: Transferable[][] = [];
   terminated = false;
-  postMessage(message: WorkerRequest): void {
+  postMessage(message: WorkerRequest, transfer: Transferable[] = []): void {
     this.sent.push(message);
+    this.transferred.push(transfer);
   }
   reply(message: WorkerResponse): void {
     this.dispatchEvent(new MessageEvent('message', { data: message }));
@@ -78,6 +80,19 @@ describe('InferenceClient', () => {
     expect(workers[0]!.terminated).toBe(true);
     expect(workers).toHaveLength(2);
     expect(restarted).toMatch(/boom/);
+  });
+
+  it('transfers a camera frame (never copies it) and resolves with its result', async () => {
+    const { client, workers } = setup();
+    const w = workers[0]!;
+    const frame = { width: 4, height: 3, close() {} } as unknown as ImageBitmap;
+    const p = client.runFrame(frame, true);
+    expect(w.sent[0]).toMatchObject({ type: 'run-frame', frame, mirror: true, slot: 'main' });
+    expect(w.transferred[0]).toEqual([frame]);
+    const r = { ...result(), frame: { width: 4, height: 3, data: new Uint8ClampedArray(48) } };
+    w.reply({ type: 'run-result', id: w.sent[0]!.id, result: r });
+    await expect(p).resolves.toBe(r);
+    expect(transferablesOf(r)).toContain(r.frame.data.buffer);
   });
 
   it('gives up on a worker that does not answer in time', async () => {

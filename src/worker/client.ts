@@ -121,14 +121,14 @@ export class InferenceClient {
     this.pending.delete(id);
   }
 
-  private request(body: WorkerRequestBody, onProgress?: (p: Progress) => void, timeoutMs?: number): Promise<WorkerResponse> {
+  private request(body: WorkerRequestBody, onProgress?: (p: Progress) => void, timeoutMs?: number, transfer: Transferable[] = []): Promise<WorkerResponse> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = timeoutMs
         ? setTimeout(() => this.crash(`The inference worker did not answer within ${Math.round(timeoutMs / 1000)} s and was restarted.`), timeoutMs)
         : null;
       this.pending.set(id, { resolve, reject, onProgress, timer });
-      this.worker.postMessage({ ...body, id } as WorkerRequest);
+      this.worker.postMessage({ ...body, id } as WorkerRequest, transfer);
     });
   }
 
@@ -159,6 +159,16 @@ export class InferenceClient {
 
   async run(image: Blob, onProgress?: (p: Progress) => void, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
     const reply = await this.request({ type: 'run', image, slot }, onProgress, timeoutMs);
+    if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.result;
+  }
+
+  /**
+   * Runs a camera frame, transferred (never copied; the worker closes it). A newer frame or
+   * photo of the same slot replaces it while it waits: it then rejects as 'superseded'.
+   */
+  async runFrame(frame: ImageBitmap, mirror: boolean, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
+    const reply = await this.request({ type: 'run-frame', frame, mirror, slot }, undefined, timeoutMs, [frame]);
     if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
   }

@@ -22,6 +22,8 @@ import { readBackAll } from './gpuReadback';
 import { float16DataToFloat32, gpuDataToFloat32, gpuReadbackBytes } from './float16';
 import { graphReceptiveFields } from '../model/receptiveField';
 import { preShrinkSize } from '../image/preShrink';
+import { mirrorRgbaInPlace } from '../image/mirror';
+import { enqueueLatest } from './latestWins';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from '../image/sniff';
 import {
   assertNever,
@@ -85,7 +87,7 @@ const queue: WorkerRequest[] = [];
 let busy = false;
 /** Set when the GPU device behind the WebGPU session is lost: the next run moves to WASM. */
 let gpuLost: string | null = null;
-const counters = { runsExecuted: 0, runsSuperseded: 0 };
+const counters = { runsExecuted: 0, runsSuperseded: 0, framesReceived: 0, framesClosed: 0 };
 
 function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -460,17 +462,29 @@ async function decode(image: Blob): Promise<Decoded> {
   } catch {
     throw new WorkerError('decode', undecodableMessage(format, head));
   }
+  return { ...(await bitmapPixels(bitmap, (b) => b.close())), format, frames: await frames };
+}
+
+/**
+ * A decoded photo's or a camera frame's pixels, the one way: pre-shrunk when huge, then
+ * read back raw from a 2D canvas. Takes ownership of the bitmap: `release` is called on it
+ * exactly once, as early as possible, whatever happens.
+ */
+async function bitmapPixels(original: ImageBitmap, release: (bitmap: ImageBitmap) => void): Promise<Omit<Decoded, 'format' | 'frames'>> {
+  let released = false;
+  const releaseOriginal = () => {
+    if (released) return;
+    released = true;
+    release(original);
+  };
+  let bitmap = original;
   const source = { width: bitmap.width, height: bitmap.height };
   try {
     const shrunk = preShrinkSize(bitmap.width, bitmap.height);
     if (shrunk) {
+      bitmap = await createImageBitmap(original, { ...BITMAP_OPTIONS, resizeWidth: shrunk.width, resizeHeight: shrunk.height, resizeQuality: 'high' });
       // The full-size bitmap is closed as soon as the smaller one exists.
-      const full = bitmap;
-      try {
-        bitmap = await createImageBitmap(full, { ...BITMAP_OPTIONS, resizeWidth: shrunk.width, resizeHeight: shrunk.height, resizeQuality: 'high' });
-      } finally {
-        full.close();
-      }
+      releaseOriginal();
     }
     const { width, height } = bitmap;
     const canvas = new OffscreenCanvas(width, height);
@@ -481,9 +495,10 @@ async function decode(image: Blob): Promise<Decoded> {
     // Release the canvas backing store now rather than at the next GC.
     canvas.width = 0;
     canvas.height = 0;
-    return { rgba, width, height, source, format, frames: await frames };
+    return { rgba, width, height, source };
   } finally {
-    bitmap.close();
+    if (bitmap !== original) bitmap.close();
+    releaseOriginal();
   }
 }
 
@@ -549,13 +564,44 @@ async function fallBackToWasm(m: LoadedModel, reason: string): Promise<LoadedMod
   return model;
 }
 
-async function run(id: number, image: Blob): Promise<void> {
-  let m = model;
+async function currentModel(): Promise<LoadedModel> {
+  const m = model;
   if (!m) throw new WorkerError('no-model', 'No model is loaded yet.');
-  if (m.backend.name === 'webgpu' && gpuLost) m = await fallBackToWasm(m, `The GPU device was lost (${gpuLost}), using WASM`);
+  if (m.backend.name === 'webgpu' && gpuLost) return fallBackToWasm(m, `The GPU device was lost (${gpuLost}), using WASM`);
+  return m;
+}
+
+async function run(id: number, image: Blob): Promise<void> {
+  const m = await currentModel();
   post({ type: 'progress', id, stage: 'decode', loaded: 0, total: null });
   const t0 = performance.now();
   const decoded = await decode(image);
+  await runDecoded(id, m, decoded, t0, false);
+}
+
+function closeFrame(frame: ImageBitmap): void {
+  frame.close();
+  counters.framesClosed++;
+}
+
+/** A camera frame: its pixels take the photo's path from here on (same pre-shrink, resize, crop, normalise). */
+async function runFrame(id: number, frame: ImageBitmap, mirror: boolean): Promise<void> {
+  const t0 = performance.now();
+  let m: LoadedModel;
+  try {
+    m = await currentModel();
+  } catch (e) {
+    closeFrame(frame);
+    throw e;
+  }
+  // Closed as soon as its pixels are read, and on every failure.
+  const decoded: Decoded = { ...(await bitmapPixels(frame, closeFrame)), format: 'unknown', frames: null };
+  if (mirror) mirrorRgbaInPlace(decoded.rgba, decoded.width, decoded.height);
+  await runDecoded(id, m, decoded, t0, true);
+}
+
+async function runDecoded(id: number, loaded: LoadedModel, decoded: Decoded, t0: number, keepFrame: boolean): Promise<void> {
+  let m = loaded;
   const t1 = performance.now();
   const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
   const t2 = performance.now();
@@ -579,6 +625,7 @@ async function run(id: number, image: Blob): Promise<void> {
     preprocessMs: t2 - t1,
     inferenceMs: t3 - t2,
     backend: m.backend,
+    ...(keepFrame ? { frame: { width: decoded.width, height: decoded.height, data: decoded.rgba } } : {}),
   };
   post({ type: 'run-result', id, result }, transferablesOf(result));
 }
@@ -649,7 +696,14 @@ function stats(id: number): void {
   post({
     type: 'debug-reply',
     id,
-    stats: { ...counters, wasmMemoryBytes: wasmMemoryBytes(), backend: model?.backend.name ?? null },
+    stats: {
+      runsExecuted: counters.runsExecuted,
+      runsSuperseded: counters.runsSuperseded,
+      wasmMemoryBytes: wasmMemoryBytes(),
+      backend: model?.backend.name ?? null,
+      framesOpen: counters.framesReceived - counters.framesClosed,
+      framesReceived: counters.framesReceived,
+    },
   });
 }
 
@@ -684,6 +738,8 @@ async function handle(request: WorkerRequest): Promise<void> {
       return configureInput(request.id, request.input);
     case 'run':
       return run(request.id, request.image);
+    case 'run-frame':
+      return runFrame(request.id, request.frame, request.mirror);
     case 'debug':
       return debug(request.id, request.action);
     case 'class-head':
@@ -716,26 +772,25 @@ async function pump(): Promise<void> {
   }
 }
 
+/** Photos and frames of one slot share a lane: only the newest waiting one matters. */
+function lane(request: WorkerRequest): RunSlot | null {
+  return request.type === 'run' || request.type === 'run-frame' ? (request.slot ?? 'main') : null;
+}
+
 function enqueue(request: WorkerRequest): void {
-  // A new photo stops the occlusion of the old one (between two of its batches), or before it starts.
-  if (request.type === 'run' && (request.slot ?? 'main') === 'main') {
+  // A new photo or camera frame stops the occlusion of the old photo (between two of its batches), or before it starts.
+  if ((request.type === 'run' || request.type === 'run-frame') && (request.slot ?? 'main') === 'main') {
     if (occluding) occluding.cancelled = true;
     for (const r of queue.filter((q) => q.type === 'occlude')) cancel(r.id);
   }
-  if (request.type === 'run') {
-    // Only the newest photo of a slot matters: runs of that slot still waiting are answered
-    // as superseded, not run; the other slot's (the compared photo's) run is left alone.
-    const slot: RunSlot = request.slot ?? 'main';
-    for (let i = queue.length - 1; i >= 0; i--) {
-      const waiting = queue[i]!;
-      if (waiting.type === 'run' && (waiting.slot ?? 'main') === slot) {
-        queue.splice(i, 1);
-        counters.runsSuperseded++;
-        post({ type: 'error', id: waiting.id, code: 'superseded', message: 'A newer photo replaced this one.' });
-      }
-    }
+  if (request.type === 'run-frame') counters.framesReceived++;
+  // Runs of the same slot still waiting are answered as superseded, not run; the other
+  // slot's (the compared photo's) run is left alone (src/worker/latestWins.ts).
+  for (const waiting of enqueueLatest(queue, request, lane)) {
+    if (waiting.type === 'run-frame') closeFrame(waiting.frame);
+    counters.runsSuperseded++;
+    post({ type: 'error', id: waiting.id, code: 'superseded', message: waiting.type === 'run-frame' ? 'A newer frame replaced this one.' : 'A newer photo replaced this one.' });
   }
-  queue.push(request);
   void pump();
 }
 
@@ -761,7 +816,7 @@ if (!self.name.startsWith('em-pthread')) {
       );
       return;
     }
-    if (request.type !== 'load-model' && request.type !== 'configure-input' && request.type !== 'run' && request.type !== 'class-head' && request.type !== 'occlude') {
+    if (request.type !== 'load-model' && request.type !== 'configure-input' && request.type !== 'run' && request.type !== 'run-frame' && request.type !== 'class-head' && request.type !== 'occlude') {
       post({ type: 'error', id: request.id, code: 'internal', message: `Unknown worker request type "${String(request.type)}"` });
       return;
     }

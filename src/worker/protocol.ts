@@ -66,6 +66,8 @@ export interface RunResult {
   preprocessMs: number;
   inferenceMs: number;
   backend: BackendInfo;
+  /** Camera frames only: the whole frame as the model saw it before resizing (mirrored when asked), for *Download frame*. */
+  frame?: RgbaImage;
 }
 
 /** 'read': reading dropped files; 'analyse': finding the layers of a foreign graph; 'occlusion': patches done of all. */
@@ -107,6 +109,9 @@ export interface WorkerStats {
   /** Bytes of the WebAssembly memories onnxruntime created (they only ever grow). */
   wasmMemoryBytes: number;
   backend: BackendName | null;
+  /** Camera frames received and not yet closed (each is closed as soon as its pixels are read). */
+  framesOpen: number;
+  framesReceived: number;
 }
 
 export type WorkerRequest =
@@ -115,6 +120,8 @@ export type WorkerRequest =
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
   | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob; slot: RunSlot }
+  /** A camera frame, transferred (the worker closes it); a newer frame or photo of its slot replaces it while it waits. */
+  | { type: 'run-frame'; id: number; frame: ImageBitmap; mirror: boolean; slot: RunSlot }
   | { type: 'debug'; id: number; action: DebugAction }
   /** The exact class evidence head of the loaded model (src/model/classHead.ts). */
   | { type: 'class-head'; id: number }
@@ -159,6 +166,7 @@ export function transferablesOf(result: RunResult): ArrayBuffer[] {
     buffers.push(t.data.buffer as ArrayBuffer);
   }
   buffers.push(result.crop.data.buffer as ArrayBuffer);
+  if (result.frame) buffers.push(result.frame.data.buffer as ArrayBuffer);
   return uniqueBuffers(buffers);
 }
 

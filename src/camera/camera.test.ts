@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { cameraErrorMessage, cameraFailureMessage, classifyCameraError } from './cameraErrors';
+import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
+import { RateMeter } from './rate';
+
+const domError = (name: string, message = '') => Object.assign(new Error(message), { name });
+
+describe('camera errors', () => {
+  it('names each getUserMedia failure', () => {
+    expect(classifyCameraError(domError('NotAllowedError'))).toBe('denied');
+    expect(classifyCameraError(domError('SecurityError'))).toBe('denied');
+    expect(classifyCameraError(domError('NotFoundError'))).toBe('no-camera');
+    expect(classifyCameraError(domError('OverconstrainedError'))).toBe('no-camera');
+    expect(classifyCameraError(domError('NotReadableError'))).toBe('in-use');
+    expect(classifyCameraError(domError('AbortError'))).toBe('in-use');
+    expect(classifyCameraError(domError('TypeError'))).toBe('other');
+    expect(classifyCameraError('weird')).toBe('other');
+    // A DOMException-like object that is not an Error (older engines).
+    expect(classifyCameraError({ name: 'NotAllowedError' })).toBe('denied');
+  });
+
+  it('says how to fix it', () => {
+    expect(cameraErrorMessage(domError('NotAllowedError'))).toMatch(/address bar.*Allow/);
+    expect(cameraErrorMessage(domError('NotFoundError'))).toMatch(/No camera was found/);
+    expect(cameraErrorMessage(domError('NotReadableError'))).toMatch(/another application/);
+    expect(cameraErrorMessage(domError('TypeError', 'bad constraints'))).toBe('The camera could not start: bad constraints');
+    expect(cameraFailureMessage('ended')).toMatch(/unplugged/);
+    expect(cameraFailureMessage('insecure')).toMatch(/https:\/\/.*localhost/);
+  });
+});
+
+describe('camera devices', () => {
+  const devices = [
+    { kind: 'audioinput' as const, deviceId: 'mic', label: 'Mic' },
+    { kind: 'videoinput' as const, deviceId: 'a', label: 'Front' },
+    { kind: 'videoinput' as const, deviceId: 'b', label: '' },
+    { kind: 'videoinput' as const, deviceId: '', label: '' },
+  ];
+
+  it('lists video inputs, numbering unnamed ones', () => {
+    expect(videoInputs(devices)).toEqual([
+      { deviceId: 'a', label: 'Front' },
+      { deviceId: 'b', label: 'Camera 2' },
+    ]);
+  });
+
+  it('uses the remembered camera only when it is present', () => {
+    const cams = videoInputs(devices);
+    expect(rememberedCamera(cams, 'b')).toBe('b');
+    expect(rememberedCamera(cams, 'gone')).toBeNull();
+    expect(rememberedCamera(cams, null)).toBeNull();
+  });
+
+  it('remembers a choice in storage, and survives storage that throws', () => {
+    const map = new Map<string, string>();
+    const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+    rememberCamera('b', storage);
+    expect(readRememberedCamera(storage)).toBe('b');
+    const broken = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('denied');
+      },
+    };
+    expect(() => rememberCamera('b', broken)).not.toThrow();
+    expect(readRememberedCamera(broken)).toBeNull();
+  });
+
+  it('mirrors unless the camera faces away', () => {
+    expect(defaultMirror('user')).toBe(true);
+    expect(defaultMirror(undefined)).toBe(true);
+    expect(defaultMirror('environment')).toBe(false);
+  });
+});
+
+describe('RateMeter', () => {
+  it('measures a steady rate', () => {
+    const m = new RateMeter();
+    for (let t = 0; t <= 3000; t += 100) m.tick(t);
+    expect(m.rate(3000)).toBeCloseTo(10, 6);
+  });
+
+  it('follows a change of rate within about a second', () => {
+    const m = new RateMeter();
+    let t = 0;
+    for (; t < 2000; t += 50) m.tick(t); // 20 fps
+    for (; t < 4000; t += 250) m.tick(t); // then 4 fps
+    expect(m.rate(t - 250)).toBeCloseTo(4, 0);
+  });
+
+  it('is 0 with fewer than two frames, and after a reset', () => {
+    const m = new RateMeter();
+    expect(m.rate(0)).toBe(0);
+    m.tick(10);
+    expect(m.rate(10)).toBe(0);
+    m.tick(110);
+    expect(m.rate(110)).toBe(10);
+    m.reset();
+    expect(m.rate(200)).toBe(0);
+  });
+});

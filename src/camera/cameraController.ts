@@ -1,0 +1,352 @@
+/**
+ * Live camera: getUserMedia → one ImageBitmap per new video frame, transferred to the
+ * inference worker (never copied on this thread), which runs it through the photo's
+ * own pixel path. One frame is in flight and at most one waits here, a newer one
+ * replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page)
+ * stops the stream, so the camera light goes off, and makes the last processed frame the
+ * photo through runPhoto, the one path every photo takes: every tool then works on it.
+ */
+import { claimRunId, clampWindow, inferenceClient, runPhoto, toActivations } from '../store/actions';
+import { useAppStore } from '../store/store';
+import { InferenceError } from '../worker/client';
+import type { RgbaImage, RunResult } from '../worker/protocol';
+import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
+import { useCameraStore } from './cameraStore';
+import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
+import { RateMeter } from './rate';
+import { LatestFrame } from './latestFrame';
+
+/** Name the views show for a live frame (the grid's data-photo). */
+export const LIVE_PHOTO_NAME = 'camera';
+
+/** Per-frame timings for the benchmark and the ?debug hook (ms; never used by the app). */
+export interface FrameTiming {
+  grabMs: number;
+  decodeMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  /** Frame grabbed → its result is in the store. */
+  totalMs: number;
+  runId: number;
+  appliedAt: number;
+}
+
+let video: HTMLVideoElement | null = null;
+let stream: MediaStream | null = null;
+/** Bumped whenever the stream stops: results and grabs of an older session are dropped. */
+let session = 0;
+let grabbing = false;
+let lastFrame: RgbaImage | null = null;
+let rateTimer: ReturnType<typeof setInterval> | null = null;
+let mirrorChosen = false;
+let listening = false;
+const rate = new RateMeter();
+
+interface Grabbed {
+  bitmap: ImageBitmap;
+  grabMs: number;
+  /** When the grab started: the frame's age is measured from here. */
+  started: number;
+}
+const frames = new LatestFrame<Grabbed>();
+const counters = { grabbed: 0, handedOver: 0, closedOnPage: 0, applied: 0, superseded: 0 };
+const timings: FrameTiming[] = [];
+
+/** The panel's <video> element, where the stream plays (and frames are grabbed from). */
+export function attachVideo(el: HTMLVideoElement | null): void {
+  video = el;
+  if (el && stream && el.srcObject !== stream) {
+    el.srcObject = stream;
+    void el.play().catch(() => undefined);
+  }
+}
+
+function setState(state: ReturnType<typeof useCameraStore.getState>['state']): void {
+  useCameraStore.setState({ state });
+}
+
+function alert(message: string): void {
+  useAppStore.setState({ photoError: message });
+}
+
+/** Asks for the camera and starts running frames; on failure the photo shown stays. */
+export async function startCamera(deviceId: string | null = useCameraStore.getState().deviceId ?? readRememberedCamera()): Promise<void> {
+  const before = useCameraStore.getState().state;
+  if (before === 'starting' || before === 'live') return;
+  if (!window.isSecureContext) return alert(cameraFailureMessage('insecure'));
+  if (!navigator.mediaDevices?.getUserMedia) return alert(cameraFailureMessage('unsupported'));
+  installListeners();
+  setState('starting');
+  const mySession = ++session;
+  let media: MediaStream;
+  try {
+    media = await openStream(deviceId);
+  } catch (e) {
+    if (mySession !== session) return;
+    setState(before === 'paused' ? 'paused' : 'off');
+    return alert(cameraErrorMessage(e));
+  }
+  if (mySession !== session) {
+    // Stopped while the browser was asking: let the camera go at once.
+    for (const t of media.getTracks()) t.stop();
+    return;
+  }
+  stream = media;
+  const track = media.getVideoTracks()[0]!;
+  track.addEventListener('ended', onTrackEnded);
+  const settings = track.getSettings();
+  if (!mirrorChosen) useCameraStore.setState({ mirror: defaultMirror(settings.facingMode) });
+  useAppStore.setState({ photoError: null });
+  const cameras = videoInputs(await navigator.mediaDevices.enumerateDevices().catch(() => []));
+  useCameraStore.setState({ devices: cameras, deviceId: settings.deviceId ?? rememberedCamera(cameras, deviceId), backend: useAppStore.getState().model?.backend.name ?? null });
+  if (mySession !== session) return; // stopped while listing cameras: stopStream stopped its tracks
+  if (video) {
+    video.srcObject = media;
+    await video.play().catch(() => undefined);
+  }
+  if (mySession !== session) return; // stopped (and its tracks stopped) during the awaits above
+  rate.reset();
+  rateTimer = setInterval(() => useCameraStore.setState({ fps: rate.rate(performance.now()) }), 1000);
+  useCameraStore.setState({ fps: 0 });
+  setState('live');
+  scheduleFrame(mySession);
+}
+
+async function openStream(deviceId: string | null): Promise<MediaStream> {
+  const size = { width: { ideal: 640 }, height: { ideal: 480 } };
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio: false, video: deviceId ? { ...size, deviceId: { exact: deviceId } } : size });
+  } catch (e) {
+    // The remembered camera is gone: any camera will do.
+    if (deviceId && e instanceof Error && (e.name === 'OverconstrainedError' || e.name === 'NotFoundError')) {
+      return navigator.mediaDevices.getUserMedia({ audio: false, video: size });
+    }
+    throw e;
+  }
+}
+
+/** Grabs the next new video frame (requestVideoFrameCallback: each decoded frame once). */
+function scheduleFrame(mySession: number): void {
+  const v = video;
+  if (!v || mySession !== session) return;
+  // Every browser ConvLens targets has requestVideoFrameCallback; rAF is the fallback for the rest.
+  const element: HTMLVideoElement = v;
+  if (typeof element.requestVideoFrameCallback === 'function') element.requestVideoFrameCallback((_, meta) => void grab(mySession, meta.mediaTime));
+  else requestAnimationFrame(() => void grab(mySession, element.currentTime));
+}
+
+/** Media time of the last frame grabbed: a callback for a frame already grabbed is skipped. */
+let lastMediaTime = -1;
+
+async function grab(mySession: number, mediaTime: number): Promise<void> {
+  const v = video;
+  if (mySession !== session || !v) return;
+  scheduleFrame(mySession);
+  // Headless and some browsers call back on every display frame, not only on new video frames.
+  if (mediaTime === lastMediaTime) return;
+  // One grab at a time on this thread; a video frame that comes meanwhile is simply skipped.
+  if (grabbing || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) return;
+  grabbing = true;
+  lastMediaTime = mediaTime;
+  const started = performance.now();
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(v);
+  } catch {
+    return; // the stream stopped under us; the next frame (if any) tries again
+  } finally {
+    grabbing = false;
+  }
+  counters.grabbed++;
+  if (mySession !== session) {
+    bitmap.close();
+    counters.closedOnPage++;
+    return;
+  }
+  const step = frames.offer({ bitmap, grabMs: performance.now() - started, started });
+  if (step.drop) closeOnPage(step.drop);
+  if (step.send) send(mySession, step.send);
+}
+
+function closeOnPage(frame: Grabbed): void {
+  frame.bitmap.close();
+  counters.closedOnPage++;
+}
+
+function send(mySession: number, frame: Grabbed): void {
+  counters.handedOver++;
+  // Sends the waiting frame the moment this one is answered, before the page paints
+  // this one's result, so the worker does not sit idle.
+  const next = () => {
+    if (mySession !== session) return;
+    const step = frames.done();
+    if (step.send) send(mySession, step.send);
+  };
+  // The transfer detaches the bitmap here; the worker closes it.
+  inferenceClient()
+    .runFrame(frame.bitmap, useCameraStore.getState().mirror)
+    .then(
+      (result) => {
+        next();
+        apply(mySession, result, frame.grabMs, frame.started);
+      },
+      (e: unknown) => {
+        next();
+        frameFailed(mySession, e);
+      },
+    );
+}
+
+function apply(mySession: number, result: RunResult, grabMs: number, started: number): void {
+  if (mySession !== session || useCameraStore.getState().state !== 'live') return;
+  const app = useAppStore.getState();
+  if (!app.model) return;
+  const runId = claimRunId();
+  const now = performance.now();
+  const activations = toActivations(runId, LIVE_PHOTO_NAME, null, app.model.manifest, result, now - started);
+  const backendChanged = app.model.backend.name !== result.backend.name || app.model.backend.fallbackReason !== result.backend.fallbackReason;
+  useAppStore.setState(backendChanged ? { activations, model: { ...app.model, backend: result.backend } } : { activations });
+  if (backendChanged) useCameraStore.setState({ backend: result.backend.name });
+  if (!app.activations) clampWindow();
+  lastFrame = result.frame ?? null;
+  counters.applied++;
+  rate.tick(now);
+  timings.push({ grabMs, decodeMs: result.decodeMs, preprocessMs: result.preprocessMs, inferenceMs: result.inferenceMs, totalMs: now - started, runId, appliedAt: now });
+  if (timings.length > 1000) timings.shift();
+}
+
+function frameFailed(mySession: number, e: unknown): void {
+  if (e instanceof InferenceError && e.code === 'superseded') {
+    counters.superseded++;
+    return;
+  }
+  // A crashed worker is replaced and the model reloaded (actions.ts); frames resume then.
+  if (e instanceof InferenceError && (e.code === 'worker-crashed' || e.code === 'no-model')) return;
+  if (mySession !== session) return;
+  alert(`Could not process a camera frame: ${e instanceof Error ? e.message : String(e)}`);
+  void pauseCamera();
+}
+
+function stopStream(): void {
+  session++;
+  const waiting = frames.clear();
+  if (waiting) closeOnPage(waiting);
+  if (stream) {
+    for (const t of stream.getTracks()) {
+      t.removeEventListener('ended', onTrackEnded);
+      t.stop();
+    }
+  }
+  stream = null;
+  if (video) video.srcObject = null;
+  if (rateTimer) clearInterval(rateTimer);
+  rateTimer = null;
+  rate.reset();
+  useCameraStore.setState({ fps: 0 });
+}
+
+/** Makes the last processed frame the app's photo, through runPhoto like any photo. */
+async function freeze(): Promise<void> {
+  const frame = lastFrame;
+  if (!frame) return;
+  lastFrame = null;
+  const blob = await encodePng(frame);
+  const name = `camera-frame-${timestamp(new Date())}.png`;
+  useCameraStore.setState({ frozen: { blob, name } });
+  await runPhoto(blob, name);
+}
+
+/** The frame's exact pixels as a PNG (lossless: opaque pixels are stored as they are). */
+export async function encodePng(frame: RgbaImage): Promise<Blob> {
+  const canvas = new OffscreenCanvas(frame.width, frame.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('No 2D canvas is available to save the frame.');
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), frame.width, frame.height), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+export function timestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Stops the stream (the light goes off) and freezes the last frame as the photo. */
+export async function pauseCamera(): Promise<void> {
+  if (useCameraStore.getState().state !== 'live') return;
+  stopStream();
+  setState('paused');
+  await freeze();
+}
+
+export async function resumeCamera(): Promise<void> {
+  if (useCameraStore.getState().state === 'paused') await startCamera();
+}
+
+export function togglePause(): void {
+  const state = useCameraStore.getState().state;
+  if (state === 'live') void pauseCamera();
+  else if (state === 'paused') void resumeCamera();
+}
+
+/** Stops the camera; the last processed frame stays as the photo. */
+export async function stopCamera(): Promise<void> {
+  const state = useCameraStore.getState().state;
+  if (state === 'off') return;
+  stopStream();
+  setState('off');
+  if (state === 'live') await freeze();
+}
+
+/** Another camera: remembered for next time, and started at once when the camera is on. */
+export async function chooseCamera(deviceId: string): Promise<void> {
+  rememberCamera(deviceId);
+  useCameraStore.setState({ deviceId });
+  if (useCameraStore.getState().state !== 'live') return;
+  stopStream();
+  setState('off');
+  await startCamera(deviceId);
+}
+
+export function setMirror(mirror: boolean): void {
+  mirrorChosen = true;
+  useCameraStore.setState({ mirror });
+}
+
+function onTrackEnded(): void {
+  if (useCameraStore.getState().state !== 'live') return;
+  stopStream();
+  setState('off');
+  alert(cameraFailureMessage('ended'));
+  void freeze();
+}
+
+function installListeners(): void {
+  if (listening) return;
+  listening = true;
+  // A hidden page has no use for the camera: stop it (light off); Resume starts it again.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void pauseCamera();
+  });
+  // Another photo chosen (drop, sample, file): the camera steps aside.
+  useAppStore.subscribe((s, prev) => {
+    // The same blob again (a model switch re-runs the photo) is not another photo.
+    if (!s.lastPhoto || s.lastPhoto.blob === prev.lastPhoto?.blob) return;
+    const camera = useCameraStore.getState();
+    if (camera.state === 'off' || s.lastPhoto.blob === camera.frozen?.blob) return;
+    stopStream();
+    setState('off');
+  });
+}
+
+/** For tests and the ?debug hook: frames on this side of the worker, and recent timings. */
+export function cameraDebug(): { openOnPage: number; grabbed: number; dropped: number; applied: number; superseded: number; timings: FrameTiming[] } {
+  return {
+    openOnPage: counters.grabbed - counters.handedOver - counters.closedOnPage,
+    grabbed: counters.grabbed,
+    /** Grabbed frames replaced by a newer one while waiting (or left when the camera stopped), never sent. */
+    dropped: counters.closedOnPage,
+    applied: counters.applied,
+    superseded: counters.superseded,
+    timings: [...timings],
+  };
+}
