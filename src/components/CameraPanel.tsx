@@ -50,7 +50,7 @@ export function CameraPanel() {
   useEffect(() => () => void stopCamera(), []);
 
   return (
-    <section className="panel camera" aria-label="Camera">
+    <section className={`panel camera${on ? '' : ' camera--off'}`} aria-label="Camera">
       <h2>Camera</h2>
       {/* Always mounted, so the stream has somewhere to play the moment it arrives. */}
       <video
@@ -117,7 +117,7 @@ export function CameraPanel() {
           ? 'Paused: the last frame is now the photo, so every tool works on it. Space or Resume starts the camera again.'
           : state === 'live'
             ? 'Every frame goes through the same resize, crop and normalisation as a photo. Space pauses.'
-            : 'Point the camera at the world and watch every layer respond. Frames never leave this tab and nothing is recorded.'}
+            : 'Watch every layer respond live. Frames never leave this tab.'}
       </p>
     </section>
   );

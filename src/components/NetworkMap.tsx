@@ -31,8 +31,9 @@ function useFitFirstScreen(el: RefObject<HTMLDivElement | null>, shown: boolean)
     fit();
     // What sits above the map (the bar's notes, the photo's caption) can change its height.
     const observer = new ResizeObserver(fit);
+    // Every panel above it (the photo, the camera) moves it: the rail's size covers them all.
     const rail = list.closest('.rail');
-    if (rail?.firstElementChild) observer.observe(rail.firstElementChild);
+    if (rail) observer.observe(rail);
     const bar = document.querySelector('.app-bar');
     if (bar) observer.observe(bar);
     addEventListener('resize', fit);
