@@ -178,8 +178,9 @@ def _upsample(grid: np.ndarray, size: int) -> np.ndarray:
     return cols.astype(np.float32)
 
 
-def background(rng: np.random.Generator, size: int, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
-    kind = int(rng.integers(6))
+def background(rng: np.random.Generator, size: int, xx: np.ndarray, yy: np.ndarray, difficulty: float = 1.0) -> np.ndarray:
+    # below full difficulty some pictures get only the calm kinds (flat, gradients)
+    kind = int(rng.integers(6)) if rng.random() < difficulty else int(rng.integers(3))
     c1, c2 = _colour(rng), _colour(rng)
     if kind == 0:  # flat
         img = np.broadcast_to(c1, (size, size, 3)).copy()
@@ -212,7 +213,7 @@ def background(rng: np.random.Generator, size: int, xx: np.ndarray, yy: np.ndarr
             sig = size * rng.uniform(0.08, 0.35)
             w = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * sig * sig))[:, :, None]
             img = img * (1 - 0.9 * w) + _colour(rng) * 0.9 * w
-    if rng.random() < 0.5:  # fine grain
+    if rng.random() < 0.5 * difficulty:  # fine grain
         img = img + rng.normal(0, rng.uniform(0.01, 0.06), (size, size, 1 if rng.random() < 0.5 else 3))
     return img.astype(np.float32)
 
@@ -223,14 +224,15 @@ def _composite(img: np.ndarray, alpha: np.ndarray, colour) -> None:
     img += a * colour
 
 
-def distractors(rng: np.random.Generator, img: np.ndarray, size: int, xx: np.ndarray, yy: np.ndarray) -> None:
-    for _ in range(int(rng.integers(0, 4))):  # thin lines, often crossing the whole picture
+def distractors(rng: np.random.Generator, img: np.ndarray, size: int, xx: np.ndarray, yy: np.ndarray,
+                difficulty: float = 1.0) -> None:
+    for _ in range(int(rng.integers(0, 1 + round(3 * difficulty)))):  # thin lines, often crossing the whole picture
         ax, ay, bx, by = rng.uniform(-0.1, 1.1, 4) * size
         dx, dy = bx - ax, by - ay
         h = np.clip(((xx - ax) * dx + (yy - ay) * dy) / max(dx * dx + dy * dy, 1e-6), 0, 1)
         d = _length(xx - ax - h * dx, yy - ay - h * dy) - rng.uniform(0.3, 1.5) * size / 128.0
         _composite(img, np.clip(0.5 - d, 0, 1) * rng.uniform(0.5, 1.0), _colour(rng))
-    for _ in range(int(rng.integers(0, 5))):  # small blobs (ellipses)
+    for _ in range(int(rng.integers(0, 1 + round(4 * difficulty)))):  # small blobs (ellipses)
         cx, cy = rng.uniform(0, 1, 2) * size
         rx, ry = rng.uniform(0.01, 0.04, 2) * size
         d = (_length((xx - cx) / rx, (yy - cy) / ry) - 1.0) * min(rx, ry)
@@ -251,14 +253,16 @@ def _grid(size: int):
     return _GRIDS[size]
 
 
-def render(seed: int, index: int, size: int = 128, size_range: Tuple[float, float] = SIZE_RANGE) -> Tuple[np.ndarray, int, dict]:
+def render(seed: int, index: int, size: int = 128, size_range: Tuple[float, float] = SIZE_RANGE,
+           difficulty: float = 1.0) -> Tuple[np.ndarray, int, dict]:
     """Picture `index` of set `seed`: (uint8 HxWx3, label, geometry dict). size_range
-    (fractions of the side) may be widened for training; pictures stay fully inside."""
+    (fractions of the side) may be widened for training; pictures stay fully inside.
+    difficulty < 1 (a training curriculum) gives calmer backgrounds and fewer distractors."""
     rng = np.random.default_rng([seed, index])
     label = index % NUM_CLASSES
     xx, yy = _grid(size)
-    img = background(rng, size, xx, yy)
-    distractors(rng, img, size, xx, yy)
+    img = background(rng, size, xx, yy, difficulty)
+    distractors(rng, img, size, xx, yy, difficulty)
 
     diameter = rng.uniform(*size_range) * size
     r = diameter / 2.0
@@ -302,12 +306,12 @@ def render(seed: int, index: int, size: int = 128, size_range: Tuple[float, floa
 
 
 def render_batch(seed: int, start: int, count: int, size: int,
-                 size_range: Tuple[float, float] = SIZE_RANGE) -> Tuple[np.ndarray, np.ndarray]:
+                 size_range: Tuple[float, float] = SIZE_RANGE, difficulty: float = 1.0) -> Tuple[np.ndarray, np.ndarray]:
     """Pictures start .. start+count-1 of set `seed`: uint8 (count, size, size, 3) and int64 labels."""
     imgs = np.empty((count, size, size, 3), dtype=np.uint8)
     labels = np.empty(count, dtype=np.int64)
     for k in range(count):
-        imgs[k], labels[k], _ = render(seed, start + k, size, size_range)
+        imgs[k], labels[k], _ = render(seed, start + k, size, size_range, difficulty)
     return imgs, labels
 
 

@@ -80,16 +80,18 @@ class Batches(torch.utils.data.Dataset):
     """Item k = training batch k (uint8 NHWC pictures + labels), drawn at the
     resolution the schedule gives for step k. Indices are global steps."""
 
-    def __init__(self, seed: int, batch: int, steps: int, schedule, size_range=shapes.SIZE_RANGE):
+    def __init__(self, seed: int, batch: int, steps: int, schedule, size_range=shapes.SIZE_RANGE, ramp: float = 0.0):
         self.seed, self.batch, self.steps, self.schedule = seed, batch, steps, schedule
         self.size_range = tuple(size_range)
+        self.ramp = ramp  # fraction of the steps over which difficulty grows from 0 to 1
 
     def __len__(self) -> int:
         return self.steps
 
     def __getitem__(self, step: int):
         res = resolution_at(step, self.steps, self.schedule)
-        imgs, labels = shapes.render_batch(self.seed, step * self.batch, self.batch, res, self.size_range)
+        difficulty = 1.0 if self.ramp <= 0 else min(1.0, step / (self.ramp * self.steps))
+        imgs, labels = shapes.render_batch(self.seed, step * self.batch, self.batch, res, self.size_range, difficulty)
         return torch.from_numpy(imgs), torch.from_numpy(labels)
 
 
@@ -147,12 +149,25 @@ def evaluate(model, x: torch.Tensor, y: torch.Tensor, device, batch: int = 50) -
     return correct / x.shape[0]
 
 
-def build(seed: int, layer_scale: float = 0.0) -> torch.nn.Module:
-    """torchvision's own init under torch.manual_seed(seed); layer_scale > 0
-    replaces torchvision's 1e-6 start value of every block's layer scale."""
+def build(seed: int, layer_scale: float = 0.0, init: str = "torchvision") -> torch.nn.Module:
+    """torchvision's own init (or, init="kaiming", the default model's variance-preserving
+    one: cm.init_seeded_visible) under torch.manual_seed(seed); layer_scale > 0 replaces
+    the start value of every block's layer scale."""
     torch.manual_seed(seed)
-    model = cm.build_model("convnext_atto", shapes.NUM_CLASSES)
-    if layer_scale > 0:
+    if init == "kaiming":
+        # Build exactly as model/export.py builds the untrained default (101-class head,
+        # same seed, same init), then swap in an 8-class head: every weight below the head
+        # starts equal to the default model's, so the two can be compared layer by layer.
+        model = cm.build_model("convnext_atto", 101)
+        cm.init_seeded_visible(model)
+        old = model.classifier[2]
+        model.classifier[2] = torch.nn.Linear(old.in_features, shapes.NUM_CLASSES)
+        with torch.no_grad():
+            torch.nn.init.normal_(model.classifier[2].weight, std=1.0 / math.sqrt(old.in_features))
+            torch.nn.init.zeros_(model.classifier[2].bias)
+    else:
+        model = cm.build_model("convnext_atto", shapes.NUM_CLASSES)
+    if layer_scale > 0 and not (init == "kaiming" and layer_scale == cm.SEEDED_LAYER_SCALE):
         with torch.no_grad():
             for m in model.modules():
                 if hasattr(m, "layer_scale"):
@@ -171,7 +186,7 @@ def train(args) -> Dict[str, object]:
     if args.threads:
         torch.set_num_threads(args.threads)
     schedule = parse_schedule(args.schedule)
-    model = build(args.seed, args.layer_scale).to(device)
+    model = build(args.seed, args.layer_scale, args.init_style).to(device)
     previous = None
     if args.init:  # continue training from another run's weights with a fresh schedule
         ck = torch.load(args.init, map_location=device)
@@ -199,11 +214,11 @@ def train(args) -> Dict[str, object]:
           f"{time.perf_counter() - t_eval:.1f} s", flush=True)
 
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.Subset(Batches(args.seed, args.batch, args.steps, schedule, (shapes.SIZE_RANGE[0], args.max_size)), range(start, args.steps)),
+        torch.utils.data.Subset(Batches(args.seed, args.batch, args.steps, schedule, (shapes.SIZE_RANGE[0], args.max_size), args.curriculum), range(start, args.steps)),
         batch_size=None, shuffle=False, num_workers=args.workers,
         prefetch_factor=2 if args.workers else None, persistent_workers=False) if args.workers else None
     data = iter(loader) if loader is not None else None
-    source = Batches(args.seed, args.batch, args.steps, schedule, (shapes.SIZE_RANGE[0], args.max_size))
+    source = Batches(args.seed, args.batch, args.steps, schedule, (shapes.SIZE_RANGE[0], args.max_size), args.curriculum)
 
     t0 = time.perf_counter()
     seen = 0
@@ -288,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-size", type=float, default=shapes.SIZE_RANGE[1],
                    help="largest training shape (fraction of the side); larger than the held-out 0.6 lets small "
                         "training pictures show shapes as many pixels across as a 224 px picture does")
+    p.add_argument("--curriculum", type=float, default=0.0,
+                   help="fraction of the steps over which pictures go from calm (flat or gradient background, "
+                        "no distractors) to full difficulty (0: full difficulty from the start)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=0.05)
     p.add_argument("--warmup", type=int, default=100)
@@ -300,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--cpu", action="store_true", help="ignore a GPU")
     p.add_argument("--layer-scale", type=float, default=0.0, help="start value of block layer scales (0: torchvision's 1e-6)")
+    p.add_argument("--init-style", choices=["torchvision", "kaiming"], default="torchvision",
+                   help="weight init: torchvision's ConvNeXt init, or the default model's kaiming init (convlens_model.init_seeded_visible)")
     p.add_argument("--init", help="start from the weights of a finished run (its shapes-atto.pt), new schedule")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     return p

@@ -91,7 +91,8 @@ class GeneratorTest(unittest.TestCase):
             subprocess.run([sys.executable, os.path.join(MODEL_DIR, "shapes.py"), "--seed", "4", "--count", "8",
                             "--size", "48", "--out", tmp], check=True, capture_output=True)
             raw = np.fromfile(os.path.join(tmp, "images.u8"), dtype=np.uint8)
-            meta = json.load(open(os.path.join(tmp, "labels.json")))
+            with open(os.path.join(tmp, "labels.json")) as f:
+                meta = json.load(f)
             self.assertEqual(raw.size, 8 * 48 * 48 * 3)
             self.assertEqual(meta["targets"], list(range(8)))
             self.assertEqual(meta["labels"], list(shapes.LABELS))
@@ -112,15 +113,16 @@ class TinyTrainingTest(unittest.TestCase):
         import train_shapes
         with tempfile.TemporaryDirectory() as tmp:
             args = train_shapes.build_parser().parse_args([
-                "--out", tmp, "--steps", "40", "--batch", "16", "--schedule", "32:1", "--lr", "3e-3",
-                "--warmup", "5", "--eval-count", "16", "--epoch-steps", "40", "--log-every", "40",
+                "--out", tmp, "--steps", "30", "--batch", "16", "--schedule", "32:1", "--lr", "3e-3",
+                "--warmup", "5", "--eval-count", "16", "--epoch-steps", "30", "--log-every", "30",
                 "--workers", "0", "--layer-scale", "0.1", "--cpu", "--threads", "1",
             ])
             torch.manual_seed(0)
             rec = train_shapes.train(args)
             self.assertTrue(os.path.exists(os.path.join(tmp, "checkpoint.pt")))
             self.assertTrue(os.path.exists(os.path.join(tmp, "shapes-atto.pt")))
-            saved = json.load(open(os.path.join(tmp, "train-record.json")))
+            with open(os.path.join(tmp, "train-record.json")) as f:
+                saved = json.load(f)
             self.assertEqual(saved["seed"], 0)
             self.assertEqual(saved["torch"], torch.__version__)
             losses = rec["losses"]
