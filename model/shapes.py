@@ -261,8 +261,14 @@ def render(seed: int, index: int, size: int = 128, size_range: Tuple[float, floa
     rng = np.random.default_rng([seed, index])
     label = index % NUM_CLASSES
     xx, yy = _grid(size)
-    img = background(rng, size, xx, yy, difficulty)
-    distractors(rng, img, size, xx, yy, difficulty)
+    # curriculum: the easiest pictures are plain, a light shape on a dark ground or the reverse
+    plain = difficulty < 1.0 and rng.random() < 1.0 - 2.0 * difficulty
+    if plain:
+        ground = rng.uniform(0.0, 0.25) if rng.random() < 0.5 else rng.uniform(0.75, 1.0)
+        img = np.full((size, size, 3), ground, dtype=np.float32)
+    else:
+        img = background(rng, size, xx, yy, difficulty)
+        distractors(rng, img, size, xx, yy, difficulty)
 
     diameter = rng.uniform(*size_range) * size
     r = diameter / 2.0
@@ -277,13 +283,14 @@ def render(seed: int, index: int, size: int = 128, size_range: Tuple[float, floa
 
     inside = alpha > 0.5
     under = img[inside].mean(axis=0) if inside.any() else img.reshape(-1, 3).mean(axis=0)
-    colour = _colour(rng)
-    for _ in range(24):
+    colour = _colour(rng) if not plain else np.full(3, 1.0 - ground + rng.uniform(-0.1, 0.1), dtype=np.float32)
+    for _ in range(24 if not plain else 0):
         if np.linalg.norm(colour - under) >= MIN_CONTRAST:
             break
         colour = _colour(rng)
     else:
-        colour = np.where(under > 0.5, 0.0, 1.0).astype(np.float32)
+        if not plain:
+            colour = np.where(under > 0.5, 0.0, 1.0).astype(np.float32)
     if rng.random() < 0.35:  # soft shading across the shape
         a = rng.uniform(0, 2 * math.pi)
         t = ((xx - cx) * math.cos(a) + (yy - cy) * math.sin(a)) / max(r, 1.0)
