@@ -43,7 +43,7 @@ beforeAll(() => {
   });
   pictures = new Uint8Array(fs.readFileSync(path.join(tmp, 'images.u8')));
   targets = (JSON.parse(fs.readFileSync(path.join(tmp, 'labels.json'), 'utf8')) as { targets: number[] }).targets;
-}, 300_000);
+}, 900_000);
 
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

@@ -189,9 +189,11 @@ def train(args) -> Dict[str, object]:
     model = build(args.seed, args.layer_scale, args.init_style).to(device)
     previous = None
     if args.init:  # continue training from another run's weights with a fresh schedule
-        ck = torch.load(args.init, map_location=device)
-        model.load_state_dict(ck["model"])
-        previous = ck.get("record")
+        model.load_state_dict(torch.load(args.init, map_location=device))
+        prev_path = os.path.join(os.path.dirname(os.path.abspath(args.init)), "train-record.json")
+        if os.path.exists(prev_path):
+            with open(prev_path) as f:
+                previous = {k: v for k, v in json.load(f).items() if k != "losses"}
     decay, no_decay = [], []
     for name, p in model.named_parameters():
         (no_decay if p.ndim <= 1 or name.endswith("layer_scale") else decay).append(p)
@@ -282,8 +284,8 @@ def train(args) -> Dict[str, object]:
     }
     with open(os.path.join(args.out, "train-record.json"), "w") as f:
         json.dump(record, f, indent=2)
-    torch.save({"model": model.state_dict(), "labels": list(shapes.LABELS), "record": record},
-               os.path.join(args.out, "shapes-atto.pt"))
+    # a plain state_dict: model/export.py --checkpoint loads it with weights_only=True
+    torch.save(model.state_dict(), os.path.join(args.out, "shapes-atto.pt"))
     return record
 
 
