@@ -126,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--make-default", action="store_true",
                    help="with --update-index: make this model the index's default, the one the app loads "
                         "first (the deploy workflow does this for the trained model)")
+    p.add_argument("--train-record", type=str, default=None, metavar="FILE",
+                   help="a training record (model/train_shapes.py's train-record.json): its command, seed, torch "
+                        "version, wall time and held-out accuracy go into the manifest's 'training'")
+    p.add_argument("--description", type=str, default=None,
+                   help="plain-words provenance shown in the app (manifest weights.description)")
+    p.add_argument("--limitation", type=str, default=None,
+                   help="what this network cannot do, shown instead of the untrained warning (manifest 'limitation')")
     p.add_argument("--opset", type=int, default=OPSET, help="ONNX opset version (default: %(default)s; 17 is what the app and tests use)")
     return p
 
@@ -137,6 +144,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         p.error("--seed must be >= 0")
     if args.num_classes is not None and args.num_classes < 1:
         p.error("--num-classes must be >= 1")
+    if args.train_record and not os.path.isfile(args.train_record):
+        p.error(f"--train-record: file not found: {args.train_record}")
     if args.make_default and not args.update_index:
         p.error("--make-default needs --update-index")
     return args
@@ -598,6 +607,12 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             "command": "python3 model/export.py" + ("" if not argv else " " + shlex.join(list(argv))),
         },
     }
+    if args.description:
+        manifest["weights"]["description"] = args.description
+    if args.limitation:
+        manifest["limitation"] = args.limitation
+    if args.train_record:
+        manifest["training"] = training_summary(args.train_record)
     manifest_path = os.path.join(out_dir, "manifest.json")
     write_json(manifest_path, manifest)
     note(rel(manifest_path))
@@ -637,6 +652,25 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         steps("Models index left alone (use --update-index to add this model)")
     print(f"done: {rel(onnx_path)} ({nbytes / 1e6:.1f} MB) + manifest.json, {len(taps)} taps")
     return 0
+
+
+TRAINING_FIELDS = ("command", "seed", "evalSeed", "torch", "device", "threads", "steps", "batch", "schedule",
+                   "imagesSeen", "wallSeconds", "imagesPerSecond", "heldOutAccuracy", "heldOutCount", "heldOutInput")
+
+
+def training_summary(path: str) -> Dict[str, object]:
+    """The fields of a training record worth keeping in the manifest (no per-step losses);
+    a record continued from an earlier run (--init) keeps that run's summary under 'previous'."""
+    with open(path, encoding="utf-8") as f:
+        rec = json.load(f)
+
+    def pick(r: Dict[str, object]) -> Dict[str, object]:
+        out = {k: r[k] for k in TRAINING_FIELDS if k in r}
+        if r.get("previous"):
+            out["previous"] = pick(r["previous"])
+        return out
+
+    return pick(rec)
 
 
 def update_index(index_path: str, out_dir: str, manifest: Dict[str, object], make_default: bool = False) -> None:

@@ -7,7 +7,11 @@ export function Predictions() {
   return (
     <section className="panel predictions" aria-label="Predictions">
       <h2>Top-5 predictions</h2>
-      {!manifest.trained && (
+      {manifest.limitation ? (
+        <p className="warning" data-testid="model-limitation">
+          <strong>Limited network.</strong> {manifest.limitation}
+        </p>
+      ) : !manifest.trained && (
         <p className="warning" data-testid="untrained-warning">
           <strong>Untrained weights.</strong> This model ({manifest.weights.description}) has never seen a photo, so its predictions are meaningless. The activations still
           show how the architecture transforms an image. Load trained weights with <code>model/export.py --weights imagenet</code> or <code>--checkpoint</code>

@@ -3,7 +3,7 @@
  * first field that is wrong. A bad manifest must become a readable message in the
  * page, never a crash deep inside the renderer.
  */
-import { TAP_KINDS, type ExportedTapKind, type Manifest, type Tap } from './manifest';
+import { TAP_KINDS, type ExportedTapKind, type Manifest, type Tap, type TrainingInfo } from './manifest';
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -109,6 +109,9 @@ export function parseManifest(json: unknown): Manifest {
   }
   const file = obj(m.file, 'file');
   const exporter = obj(m.exporter, 'exporter');
+  const optional: Pick<Manifest, 'limitation' | 'training'> = {};
+  if (m.limitation !== undefined) optional.limitation = str(m.limitation, 'limitation');
+  if (m.training !== undefined) optional.training = parseTraining(m.training);
   return {
     schemaVersion: 1,
     id: str(m.id, 'id'),
@@ -147,5 +150,20 @@ export function parseManifest(json: unknown): Manifest {
       onnx: str(exporter.onnx, 'exporter.onnx'),
       command: str(exporter.command, 'exporter.command'),
     },
+    ...optional,
+  };
+}
+
+function parseTraining(v: unknown): TrainingInfo {
+  const t = obj(v, 'training');
+  const accuracy = num(t.heldOutAccuracy, 'training.heldOutAccuracy');
+  if (accuracy < 0 || accuracy > 1) fail('training.heldOutAccuracy', 'a fraction between 0 and 1', accuracy);
+  return {
+    command: str(t.command, 'training.command'),
+    seed: num(t.seed, 'training.seed'),
+    torch: str(t.torch, 'training.torch'),
+    wallSeconds: num(t.wallSeconds, 'training.wallSeconds'),
+    heldOutAccuracy: accuracy,
+    heldOutCount: posInt(t.heldOutCount, 'training.heldOutCount'),
   };
 }

@@ -121,6 +121,23 @@ export interface Manifest {
   exporter: { torch: string; torchvision: string; onnx: string; command: string };
   /** Present when the app derived this manifest from a foreign ONNX graph (no manifest.json). */
   derived?: DerivedInfo;
+  /**
+   * What this network cannot do, in plain words (e.g. "This network only knows 8 drawn
+   * shapes … It has never seen a photo."). Shown instead of the untrained warning.
+   */
+  limitation?: string;
+  /** How a model trained here was trained (model/train_shapes.py's record, via export.py --train-record). */
+  training?: TrainingInfo;
+}
+
+export interface TrainingInfo {
+  command: string;
+  seed: number;
+  torch: string;
+  wallSeconds: number;
+  /** Fraction (0..1) of held-out pictures classified right, judged at the app's input size. */
+  heldOutAccuracy: number;
+  heldOutCount: number;
 }
 
 export interface DerivedInfo {

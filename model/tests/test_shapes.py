@@ -1,0 +1,134 @@
+"""Tests for model/shapes.py (the drawn-shapes generator) and a tiny run of
+model/train_shapes.py (a few steps on small pictures: the loss goes down).
+
+Run from the repo root:  /usr/bin/python3 -m unittest model.tests.test_shapes -v   (~40 s)
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODEL_DIR = os.path.join(REPO, "model")
+if MODEL_DIR not in sys.path:
+    sys.path.insert(0, MODEL_DIR)
+
+import shapes  # noqa: E402
+
+
+class GeneratorTest(unittest.TestCase):
+    def test_labels_in_order(self):
+        self.assertEqual(shapes.LABELS, ("circle", "square", "triangle", "star", "cross", "ring", "hexagon", "crescent"))
+
+    def test_deterministic_per_seed_and_index(self):
+        a, la = shapes.render_batch(5, 0, 16, 64)
+        b, lb = shapes.render_batch(5, 0, 16, 64)
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(la, lb)
+        # picture i does not depend on which slice it was drawn in
+        c, _ = shapes.render_batch(5, 8, 8, 64)
+        np.testing.assert_array_equal(a[8:], c)
+        d, _ = shapes.render_batch(6, 0, 16, 64)
+        self.assertFalse(np.array_equal(a, d))
+
+    def test_every_label_in_each_block_of_eight(self):
+        _, labels = shapes.render_batch(1, 0, 24, 32)
+        for k in range(0, 24, 8):
+            self.assertEqual(sorted(labels[k:k + 8].tolist()), list(range(8)))
+
+    def test_size_range_and_fully_inside(self):
+        size = 128
+        for i in range(200):
+            _, label, g = shapes.render(3, i, size)
+            diameter = 2 * g["r"] / size
+            self.assertGreaterEqual(diameter, shapes.SIZE_RANGE[0] - 1e-9)
+            self.assertLessEqual(diameter, shapes.SIZE_RANGE[1] + 1e-9)
+            # the circumscribed circle (which holds every shape) stays inside with the margin
+            lo = g["r"] + shapes.MARGIN * size - 1e-6
+            self.assertTrue(lo <= g["cx"] <= size - lo and lo <= g["cy"] <= size - lo, (i, label, g))
+
+    def test_shape_pixels_lie_inside_the_circumscribed_circle(self):
+        """Every SDF, evaluated densely, covers pixels only within r (+1 px anti-aliasing) and covers a real area."""
+        n = 201
+        c = np.arange(n, dtype=np.float32) - n // 2
+        xx, yy = np.meshgrid(c, c)
+        rng = np.random.default_rng(0)
+        r = 60.0
+        for label in range(shapes.NUM_CLASSES):
+            d = shapes.shape_sdf(label, xx, yy, r, rng)
+            cover = np.clip(0.5 - d, 0, 1)
+            dist = np.sqrt(xx ** 2 + yy ** 2)
+            self.assertEqual(float(cover[dist > r + 1.0].max(initial=0.0)), 0.0, shapes.LABELS[label])
+            area = float(cover.sum()) / (np.pi * r * r)
+            self.assertGreater(area, 0.15, shapes.LABELS[label])
+            # the shape reaches its circumscribed circle (so size means the same for all classes)
+            self.assertGreater(float(dist[cover > 0.5].max()), r - 2.0, shapes.LABELS[label])
+
+    def test_shapes_differ_from_each_other(self):
+        n = 121
+        c = np.arange(n, dtype=np.float32) - n // 2
+        xx, yy = np.meshgrid(c, c)
+        masks = [np.clip(0.5 - shapes.shape_sdf(k, xx, yy, 50.0, np.random.default_rng(1)), 0, 1) for k in range(8)]
+        for i in range(8):
+            for j in range(i + 1, 8):
+                iou = np.minimum(masks[i], masks[j]).sum() / np.maximum(masks[i], masks[j]).sum()
+                self.assertLess(iou, 0.9, (shapes.LABELS[i], shapes.LABELS[j]))
+
+    def test_anti_aliased_edges(self):
+        img, _, _ = shapes.render(2, 0, 128)
+        self.assertEqual(img.dtype, np.uint8)
+        self.assertEqual(img.shape, (128, 128, 3))
+
+    def test_cli_writes_raw_pictures(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([sys.executable, os.path.join(MODEL_DIR, "shapes.py"), "--seed", "4", "--count", "8",
+                            "--size", "48", "--out", tmp], check=True, capture_output=True)
+            raw = np.fromfile(os.path.join(tmp, "images.u8"), dtype=np.uint8)
+            with open(os.path.join(tmp, "labels.json")) as f:
+                meta = json.load(f)
+            self.assertEqual(raw.size, 8 * 48 * 48 * 3)
+            self.assertEqual(meta["targets"], list(range(8)))
+            self.assertEqual(meta["labels"], list(shapes.LABELS))
+            imgs, _ = shapes.render_batch(4, 0, 8, 48)
+            np.testing.assert_array_equal(raw.reshape(8, 48, 48, 3), imgs)
+
+    def test_speed_reported(self):
+        """Not a timing assertion: prints pictures per second for the log."""
+        t = time.perf_counter()
+        shapes.render_batch(9, 0, 64, 128)
+        dt = time.perf_counter() - t
+        print(f"\n  shapes.py: {64 / dt:.0f} pictures/s at 128 px on this machine", file=sys.stderr)
+
+
+class TinyTrainingTest(unittest.TestCase):
+    def test_loss_goes_down(self):
+        import torch
+        import train_shapes
+        with tempfile.TemporaryDirectory() as tmp:
+            args = train_shapes.build_parser().parse_args([
+                "--out", tmp, "--steps", "30", "--batch", "16", "--schedule", "32:1", "--lr", "3e-3",
+                "--warmup", "5", "--eval-count", "16", "--epoch-steps", "30", "--log-every", "30",
+                "--workers", "0", "--layer-scale", "0.1", "--cpu", "--threads", "1",
+            ])
+            torch.manual_seed(0)
+            rec = train_shapes.train(args)
+            self.assertTrue(os.path.exists(os.path.join(tmp, "checkpoint.pt")))
+            self.assertTrue(os.path.exists(os.path.join(tmp, "shapes-atto.pt")))
+            with open(os.path.join(tmp, "train-record.json")) as f:
+                saved = json.load(f)
+            self.assertEqual(saved["seed"], 0)
+            self.assertEqual(saved["torch"], torch.__version__)
+            losses = rec["losses"]
+            first, last = np.mean(losses[:8]), np.mean(losses[-8:])
+            self.assertLess(last, first - 0.1, f"loss {first:.3f} -> {last:.3f}")
+
+
+if __name__ == "__main__":
+    unittest.main()

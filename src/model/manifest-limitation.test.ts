@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from './manifest-validate';
+
+const read = (id: string) =>
+  JSON.parse(readFileSync(resolve(import.meta.dirname, `../../public/models/${id}/manifest.json`), 'utf8')) as Record<string, unknown>;
+
+describe('manifest limitation and training record', () => {
+  it('are optional: the untrained default has neither', () => {
+    const m = parseManifest(read('convnext-atto-untrained'));
+    expect(m.limitation).toBeUndefined();
+    expect(m.training).toBeUndefined();
+  });
+
+  it('keeps a limitation string and rejects an empty one', () => {
+    const raw = read('convnext-atto-untrained');
+    raw.limitation = 'This network only knows 8 drawn shapes.';
+    expect(parseManifest(raw).limitation).toBe('This network only knows 8 drawn shapes.');
+    raw.limitation = '';
+    expect(() => parseManifest(raw)).toThrow(/"limitation" should be a non-empty string/);
+  });
+
+  it('checks the training record', () => {
+    const raw = read('convnext-atto-untrained');
+    raw.training = { command: 'python3 model/train_shapes.py', seed: 0, torch: '1.13', wallSeconds: 10, heldOutAccuracy: 1.5, heldOutCount: 8 };
+    expect(() => parseManifest(raw)).toThrow(/training\.heldOutAccuracy/);
+  });
+
+  it('reads the committed shapes model: trained, 8 shape labels, a limitation and its training record', () => {
+    const m = parseManifest(read('convnext-atto-shapes'));
+    expect(m.trained).toBe(true);
+    expect(m.labels).toEqual(['circle', 'square', 'triangle', 'star', 'cross', 'ring', 'hexagon', 'crescent']);
+    expect(m.limitation).toMatch(/only knows 8 drawn shapes/);
+    expect(m.weights.description).toMatch(/never seen a photo/);
+    expect(m.training!.command).toMatch(/train_shapes\.py/);
+    expect(m.training!.heldOutAccuracy).toBeGreaterThan(0.125); // above chance; see docs/shapes-model.md
+  });
+});
