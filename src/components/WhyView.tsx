@@ -130,7 +130,7 @@ export function WhyView() {
   if (!manifest) return null;
   if (!activations) return <p className="hint why">Choose a photo to ask why the model predicts what it does.</p>;
 
-  const caveat = whyCaveat(manifest as { trained: boolean; limitation?: string | null });
+  const caveat = whyCaveat(manifest);
   const top = activations.top5.map((p) => p.index);
   const needle = filter.trim().toLowerCase();
   const others = Array.from({ length: classCount }, (_, i) => i).filter((i) => !top.includes(i) && (i === cls || !needle || label(labels, i).toLowerCase().includes(needle)));
