@@ -65,7 +65,7 @@ let failed = 0;
 try {
   for (const shot of SHOTS) {
     if (only && !only.includes(shot.name)) continue;
-    const context = await browser.newContext({ viewport: { width: shot.size[0], height: shot.size[1] }, serviceWorkers: 'block', colorScheme: shot.theme ?? 'light' });
+    const context = await browser.newContext({ viewport: { width: shot.size[0], height: shot.size[1] }, serviceWorkers: 'allow', colorScheme: shot.theme ?? 'light' });
     const page = await context.newPage();
     try {
       await page.goto(base + shot.query);
