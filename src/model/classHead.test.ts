@@ -14,6 +14,8 @@ import { findClassHead, type ClassHead } from './classHead';
 import { readInitializers } from './onnx-initializers';
 import { addGraphOutputs, readOnnx } from './onnx-proto';
 import { ensureTestModels, ROOT } from './testing/testModels';
+import { ensureHubModel } from './testing/hubModel';
+import { decodeNpy } from '../render/npy';
 
 interface GoldenClass { index: number; logit: number; mapSum: number; constant: number; map: number[] }
 interface GoldenModel { id: string; onnx: string; input: string; featureShape: number[]; norm: boolean; classes: GoldenClass[] }
@@ -72,4 +74,27 @@ describe('findClassHead on heads that do not fit', () => {
     expect(found.ok).toBe(false);
     if (!found.ok) expect(found.reason).toMatch(/fed by|pooled/);
   });
+});
+
+describe('class evidence: the Hub-style ConvNeXt (transformers module names, model/hf_convnext.py)', () => {
+  it('finds pool → LayerNorm → Linear, and map sum + constant == the onnxruntime logit for the top classes', async () => {
+    const repo = ensureHubModel();
+    const bytes = new Uint8Array(readFileSync(resolve(repo.dir, 'onnx/model.onnx')));
+    const logitsName = readOnnx(bytes).outputs.find((o) => o.name === 'logits')!.name;
+    const head = headOf(bytes, logitsName);
+    expect(head.norm).not.toBeNull();
+    const session = await ort.InferenceSession.create(addGraphOutputs(bytes, [head.featureValue]));
+    const { data: input, shape } = decodeNpy(new Uint8Array(readFileSync(repo.inputNpy)));
+    const out = await session.run({ pixel_values: new ort.Tensor('float32', input, shape) });
+    const a = out[head.featureValue]!;
+    const logits = out[logitsName]!.data as Float32Array;
+    expect(a.dims[1]).toBe(head.channels);
+    const top = Array.from(logits.keys()).sort((i, j) => logits[j]! - logits[i]!).slice(0, 5);
+    for (const c of top) {
+      const e = classEvidence(a.data as Float32Array, a.dims, head, c);
+      expect(Math.abs(e.logit - logits[c]!) / Math.max(Math.abs(logits[c]!), 1e-6)).toBeLessThan(1e-4);
+      expect(Math.abs(e.mapSum + e.constant - logits[c]!) / Math.max(Math.abs(logits[c]!), 1e-6)).toBeLessThan(1e-4);
+    }
+    await session.release();
+  }, 300_000);
 });
