@@ -718,6 +718,17 @@ async function debug(id: number, action: DebugAction): Promise<void> {
         throw new Error('Simulated worker crash (debug hook)');
       });
       return;
+    case 'hold-runs':
+      if (!runGate) {
+        let release = () => undefined as void;
+        const promise = new Promise<void>((resolve) => (release = resolve));
+        runGate = { promise, release };
+      }
+      return stats(id);
+    case 'release-runs':
+      runGate?.release();
+      runGate = null;
+      return stats(id);
     case 'lose-gpu':
       if (model?.backend.name === 'webgpu') {
         const device = await model.ort.env.webgpu.device;
@@ -755,12 +766,16 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
+/** Set by the debug action 'hold-runs' (tests only): the pump waits on it before a photo or frame. */
+let runGate: { promise: Promise<void>; release: () => void } | null = null;
+
 async function pump(): Promise<void> {
   if (busy) return;
   busy = true;
   try {
     for (let next = queue.shift(); next; next = queue.shift()) {
       try {
+        if (runGate && (next.type === 'run' || next.type === 'run-frame')) await runGate.promise;
         await handle(next);
       } catch (e) {
         const code = e instanceof WorkerError ? e.code : 'internal';

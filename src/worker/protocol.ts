@@ -100,7 +100,12 @@ export type ModelSource =
   | { kind: 'files'; model: File; /** external data files, matched by name to the model's `location`s */ externalData: File[] };
 
 /** Fault injection and counters for tests and the `?debug` hook; never used by the app itself. */
-export type DebugAction = 'stats' | 'crash' | 'lose-gpu';
+/**
+ * 'hold-runs' makes the worker take the next photo or frame off its queue and then wait, before
+ * running it, until 'release-runs': so a test can pile requests up behind it and check exactly
+ * which ones the queue supersedes, whatever the machine's speed.
+ */
+export type DebugAction = 'stats' | 'crash' | 'lose-gpu' | 'hold-runs' | 'release-runs';
 
 export interface WorkerStats {
   /** Runs that reached session.run (superseded ones never do). */
