@@ -214,3 +214,21 @@ test('?model=<url> loads a model, a reload takes it from the cache without downl
   await expect(page.getByRole('list', { name: 'Cached models' })).toHaveCount(0);
   expect(await page.evaluate(async () => (await caches.keys()).includes('convlens-models-v1'))).toBe(false);
 });
+
+test('a foreign model re-runs photo A and photo B with their sample ids: the link keeps sample= and compare= and Compare shows the new model', async ({ page }) => {
+  await page.goto('./?sample=coffee&compare=chelsea&view=compare');
+  await waitForModel(page);
+  const compare = page.getByTestId('compare');
+  await expect(compare).toHaveAttribute('data-b', 'chelsea.png', { timeout: 120_000 });
+  await expect(compare).toHaveAttribute('data-a', 'coffee.png');
+  await dropServedFiles(page, ['resnet18.onnx']);
+  await waitForForeignModel(page, 'resnet18.onnx');
+  // Both photos ran again on resnet18: the compare view shows one of its layers for A and B.
+  const tap = await page.getByLabel('Layer', { exact: true }).inputValue();
+  expect(tap.startsWith('features.')).toBe(false);
+  await expect(compare).toHaveAttribute('data-b', 'chelsea.png', { timeout: 120_000 });
+  await expect(compare).toHaveAttribute('data-a', 'coffee.png');
+  await expect(compare.locator(`[aria-label$="${tap} channel 0"]`)).toHaveCount(3);
+  await expect(page).toHaveURL(/[?&]sample=coffee(&|$)/);
+  await expect(page).toHaveURL(/[?&]compare=chelsea(&|$)/);
+});

@@ -300,7 +300,7 @@ async function recoverFromCrash(reason: string): Promise<void> {
     useAppStore.setState({ photoError: null });
     // A photo dropped while the worker died must not be lost: run it on the new worker.
     const photo = after.lastPhoto;
-    if (photo && photo.blob === interruptedPhoto && after.status === 'ready') await runPhoto(photo.blob, photo.name);
+    if (photo && photo.blob === interruptedPhoto && after.status === 'ready') await runPhoto(photo.blob, photo.name, null, after.lastPhotoSampleId);
     interruptedPhoto = null;
   }
 }

@@ -10,7 +10,7 @@ import { defaultTap, isMapTap } from '../model/taps';
 import { softmax, topK } from '../render/predictions';
 import type { ModelSource } from '../worker/protocol';
 import { InferenceError, type Progress } from '../worker/client';
-import { beginModelLoad, clampWindow, inferenceClient, isCurrentModelLoad, runPhoto } from './actions';
+import { beginModelLoad, clampWindow, inferenceClient, isCurrentModelLoad, runComparePhoto, runPhoto } from './actions';
 import { useAppStore } from './store';
 
 /** ImageNet-1k class names (torchvision's order), used when a head has 1000 outputs and no labels. */
@@ -104,13 +104,14 @@ export async function loadForeignModel(source: ModelSource, options: ForeignMode
       model: { manifest, manifestUrl: '', modelUrl, source, reload: reloadOptions(options), fromCache: loaded.fromCache, backend: loaded.backend, compileMs: loaded.compileMs },
       selectedTap: defaultTap(manifest).name,
       firstChannel: 0,
+      // Another model: no result of the old one stays on screen, photo B's included (as loadModel does).
       activations: null,
+      compare: null,
     });
     clampWindow();
     showModelInUrl(source, options.link);
     void refreshCachedModels();
-    const photo = useAppStore.getState().lastPhoto;
-    if (photo) await runPhoto(photo.blob, photo.name);
+    await rerunPhotos();
     return true;
   } catch (e) {
     if (!isCurrentModelLoad(loadId)) return false;
@@ -137,13 +138,21 @@ export async function configureForeignInput(choice: InputChoice): Promise<void> 
       model: { ...current.model, manifest },
       selectedTap: keepTap ? current.selectedTap : defaultTap(manifest).name,
       activations: null,
+      compare: null,
     });
     clampWindow();
-    const photo = useAppStore.getState().lastPhoto;
-    if (photo) await runPhoto(photo.blob, photo.name);
+    await rerunPhotos();
   } catch (e) {
     useAppStore.setState({ status: useAppStore.getState().model ? 'ready' : 'error', loadProgress: null, modelError: errorMessage(e) });
   }
+}
+
+/** Runs photo A and photo B again on the model just loaded, each with its sample id, so links keep `sample=`. */
+async function rerunPhotos(): Promise<void> {
+  const s = useAppStore.getState();
+  const second = s.lastComparePhoto;
+  if (second) void runComparePhoto(second.blob, second.name, second.sampleId);
+  if (s.lastPhoto) await runPhoto(s.lastPhoto.blob, s.lastPhoto.name, null, s.lastPhotoSampleId);
 }
 
 /** A dropped or chosen labels.txt for the loaded model. */
