@@ -4,21 +4,18 @@
  * read-back and are converted to float32; SwiftShader (this machine) has no f16, so the
  * app must fall back to WASM and say why. Either way the maps must equal PyTorch's.
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { readPreprocessorConfig } from '../src/model/hfPreprocessor';
-import { ensureHubModel, type HubTestRepo } from '../src/model/testing/hubModel';
-import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, ROOT, samplePath, waitForModel, waitForResult } from './helpers';
+import { serveHubModelFiles, type HubTestRepo } from '../src/model/testing/hubModel';
+import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, samplePath, waitForModel, waitForResult } from './helpers';
 
 const SERVED = 'hubmodel-test';
 let repo: HubTestRepo;
 
 test.beforeAll(() => {
-  repo = ensureHubModel();
-  const dir = resolve(ROOT, 'dist', SERVED);
-  mkdirSync(dir, { recursive: true });
-  for (const f of ['model.onnx', 'model_fp16.onnx']) copyFileSync(resolve(repo.dir, 'onnx', f), resolve(dir, f));
+  repo = serveHubModelFiles(SERVED);
 });
 
 for (const file of ['model_fp16.onnx']) {

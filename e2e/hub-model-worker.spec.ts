@@ -5,21 +5,18 @@
  * PyTorch forward hooks on transformers-style preprocessing (<= 1e-3 of the range).
  * Loading by Hub id is part B's (e2e/hub*.spec.ts); here the files are dropped.
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readPreprocessorConfig } from '../src/model/hfPreprocessor';
-import { ensureHubModel, type HubTestRepo } from '../src/model/testing/hubModel';
-import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, ROOT, samplePath, summary, waitForModel, waitForResult } from './helpers';
+import { serveHubModelFiles, type HubTestRepo } from '../src/model/testing/hubModel';
+import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, samplePath, summary, waitForModel, waitForResult } from './helpers';
 
 const SERVED = 'hubmodel-test';
 let repo: HubTestRepo;
 
 test.beforeAll(() => {
-  repo = ensureHubModel();
-  const dir = resolve(ROOT, 'dist', SERVED);
-  mkdirSync(dir, { recursive: true });
-  for (const f of ['model.onnx', 'model_fp16.onnx']) copyFileSync(resolve(repo.dir, 'onnx', f), resolve(dir, f));
+  repo = serveHubModelFiles(SERVED);
 });
 test.setTimeout(480_000); // generous: one run hung for minutes waiting for a download on a machine loaded by other jobs
 

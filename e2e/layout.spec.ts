@@ -4,7 +4,7 @@
  * the journey; themes; printing every tile.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { noHorizontalScroll, expectedTile, layerTensor } from './teaching-helpers';
+import { expectedTile, longGridWithUnpaintedTail, noHorizontalScroll } from './teaching-helpers';
 import { waitForResult } from './helpers';
 
 interface Box {
@@ -161,13 +161,7 @@ test('the theme is chosen, applied and remembered across a reload', async ({ pag
 
 test('printing paints every tile, also those that never scrolled into view, exactly', async ({ page }) => {
   await openSample(page, 1280, 720);
-  const tap = 'features.1.0.block.4';
-  await page.getByLabel('Layer', { exact: true }).selectOption(tap);
-  const t = await layerTensor(page, tap);
-  await page.getByLabel('Channels shown').fill('160');
-  await expect(page.locator('.channel-grid .tile')).toHaveCount(160);
-  const last = page.locator(`[aria-label="${tap} channel 159"] canvas`);
-  expect(await last.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([300, 150]);
+  const { tensor: t, last } = await longGridWithUnpaintedTail(page, 'features.1.0.block.4');
   await page.emulateMedia({ media: 'print' });
   await expect(last).toHaveJSProperty('width', 56);
   const pixels = await last.evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data));

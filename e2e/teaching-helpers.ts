@@ -1,5 +1,5 @@
 /** Shared steps of the teaching-tools tests: numbers recomputed in Node from the app's own .npy downloads. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { renderChannel } from '../src/render/channelImage';
 import { getLut, type ColormapId } from '../src/render/colormaps';
 import { valueRange, type NormalisationMode } from '../src/render/normalise';
@@ -41,4 +41,19 @@ export async function canvasPixels(page: Page, selector: string): Promise<{ widt
     const ctx = canvas.getContext('2d')!;
     return { width: canvas.width, height: canvas.height, data: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data) };
   });
+}
+
+/**
+ * Shows 160 channels of `tap`, so the last tiles lie far below the window, and returns the
+ * layer's tensor and the last tile's canvas, checked to be still unpainted (a canvas keeps
+ * its default 300×150 until its first paint).
+ */
+export async function longGridWithUnpaintedTail(page: Page, tap: string): Promise<{ tensor: LayerTensor; last: Locator }> {
+  await page.getByLabel('Layer', { exact: true }).selectOption(tap);
+  const tensor = await layerTensor(page, tap);
+  await page.getByLabel('Channels shown').fill('160');
+  await expect(page.locator('.channel-grid .tile')).toHaveCount(160);
+  const last = page.locator(`[aria-label="${tap} channel 159"] canvas`);
+  expect(await last.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([300, 150]);
+  return { tensor, last };
 }

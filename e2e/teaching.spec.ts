@@ -7,7 +7,7 @@ import { computeChannelStats, isDeadChannel, meanMap, sortChannels, strongestCha
 import { differenceRange, differenceTensor, sharedRange } from '../src/render/compare';
 import { renderMap } from '../src/render/channelImage';
 import { dropFiles, photoFile, samplePath, tilePixels, waitForModel, waitForResult } from './helpers';
-import { canvasPixels, expectedTile, layerTensor, noHorizontalScroll, runSampleButton, shownChannels } from './teaching-helpers';
+import { canvasPixels, expectedTile, layerTensor, longGridWithUnpaintedTail, noHorizontalScroll, runSampleButton, shownChannels } from './teaching-helpers';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('./');
@@ -145,14 +145,8 @@ test('the grid sorts by mean, max and share active, hides dead channels and show
 test('tiles far below the window are painted when they scroll into view, and then show their channel exactly', async ({ page }) => {
   await runSampleButton(page, 'Espresso', 'coffee.png');
   const tap = 'features.1.0.block.4';
-  await page.getByLabel('Layer', { exact: true }).selectOption(tap);
-  const t = await layerTensor(page, tap);
-  await page.getByLabel('Channels shown').fill('160');
-  await expect(page.locator('.channel-grid .tile')).toHaveCount(160);
-  const last = page.locator(`[aria-label="${tap} channel 159"] canvas`);
+  const { tensor: t } = await longGridWithUnpaintedTail(page, tap);
   const paintsBefore = await page.evaluate(() => (globalThis as { __convlensGridPaints?: number[] }).__convlensGridPaints!.length);
-  // Not yet painted: a canvas keeps its default 300×150 until its first paint.
-  expect(await last.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([300, 150]);
   expect(await tilePixels(page, `${tap} channel 159`)).toEqual(expectedTile(t, 159, 'channel', 'viridis'));
   // Scrolling painted that tile alone: the grid as a whole was not repainted.
   expect(await page.evaluate(() => (globalThis as { __convlensGridPaints?: number[] }).__convlensGridPaints!.length)).toBe(paintsBefore);

@@ -4,7 +4,7 @@
  * onnx/model_fp16.onnx) plus PyTorch reference values, made on demand. Node only.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GoldenTensor } from '../../../model/compare';
 import { ROOT } from './testModels';
@@ -48,4 +48,13 @@ export function ensureHubModel(id: string = HUB_TEST_ID): HubTestRepo {
     reference: JSON.parse(readFileSync(refPath, 'utf8')) as HubReference,
     inputNpy: resolve(HUB_DIR, owner, `${name}.input.npy`),
   };
+}
+
+/** ensureHubModel, plus its two ONNX files copied into dist/<folder>, where the preview server serves them. */
+export function serveHubModelFiles(folder: string, id: string = HUB_TEST_ID): HubTestRepo {
+  const repo = ensureHubModel(id);
+  const dir = resolve(ROOT, 'dist', folder);
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['model.onnx', 'model_fp16.onnx']) copyFileSync(resolve(repo.dir, 'onnx', f), resolve(dir, f));
+  return repo;
 }
