@@ -44,6 +44,7 @@ from hf_convnext_modules import (  # noqa: E402  (re-exported: tests and callers
     ConvNextLayer, ConvNextLayerNorm, ConvNextModel, ConvNextStage,
 )
 from onnx_fp16 import to_float16_graph  # noqa: E402
+from make_test_models import hook_outputs  # noqa: E402
 
 ROOT = os.path.dirname(HERE)
 LABELS = os.path.join(ROOT, "public", "models", "imagenet-labels.txt")
@@ -165,21 +166,10 @@ def golden_entry(arr: np.ndarray) -> Dict[str, object]:
             "std": float(a.std()), "samples": {"indices": idx, "values": [float(flat[i]) for i in idx]}}
 
 
-@torch.no_grad()
 def reference(model: nn.Module, x: np.ndarray, modules: Sequence[str]) -> Dict[str, np.ndarray]:
-    named = dict(model.named_modules())
-    captured: Dict[str, np.ndarray] = {}
-    handles = []
-    for name in modules:
-        def hook(_m, _i, out, name=name):
-            captured[name] = out.detach().contiguous().numpy().astype(np.float32)[0]
-        handles.append(named[name].register_forward_hook(hook))
-    try:
-        logits = model(torch.from_numpy(x))
-    finally:
-        for h in handles:
-            h.remove()
-    captured["logits"] = logits.numpy().astype(np.float32)[0]
+    """PyTorch forward-hook outputs of `modules` (batch dimension dropped) and the logits."""
+    captured = hook_outputs(model, torch.from_numpy(x), modules)
+    captured["logits"] = captured.pop("__logits__")
     return captured
 
 
