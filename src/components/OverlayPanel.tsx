@@ -7,6 +7,7 @@ import type { ValueRange } from '../render/types';
 import { useAppStore, selectActivations, selectColormap, selectCurrentTap, selectCurrentTensor, selectNormalisation } from '../store/store';
 import type { OverlaySource } from '../store/teachingSlice';
 import { asMap, layerMeanMap, layerStats } from './layerData';
+import { drawCropWithOverlay } from './drawOverlay';
 
 /**
  * The selected channel (or the layer's mean over channels) upsampled onto the photo.
@@ -51,15 +52,7 @@ export function OverlayPanel() {
   useLayoutEffect(() => {
     const c = canvas.current;
     if (!c || !activations || !overlay) return;
-    const { crop } = activations;
-    c.width = crop.width;
-    c.height = crop.height;
-    const ctx = c.getContext('2d');
-    if (!ctx) return;
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(crop.data), crop.width, crop.height), 0, 0);
-    ctx.globalAlpha = opacity;
-    ctx.drawImage(overlay, 0, 0);
-    ctx.globalAlpha = 1;
+    drawCropWithOverlay(c, activations.crop, overlay, opacity);
   }, [activations, overlay, opacity]);
 
   if (!activations || !tap || !tensor) return null;

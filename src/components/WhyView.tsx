@@ -5,6 +5,7 @@ import { getLut } from '../render/colormaps';
 import { formatTickValue } from '../render/legend';
 import { encodeNpy } from '../render/npy';
 import { whyCaveat } from '../model/whyCaveat';
+import { drawCropWithOverlay } from './drawOverlay';
 import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import type { WhyMethod } from '../store/whySlice';
 import { ColourBarView } from './ColourBar';
@@ -114,17 +115,7 @@ export function WhyView() {
   useLayoutEffect(() => {
     const c = canvas.current;
     if (!c || !activations) return;
-    const { crop } = activations;
-    c.width = crop.width;
-    c.height = crop.height;
-    const ctx = c.getContext('2d');
-    if (!ctx) return;
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(crop.data), crop.width, crop.height), 0, 0);
-    if (overlay) {
-      ctx.globalAlpha = opacity;
-      ctx.drawImage(overlay.layer, overlay.offset, overlay.offset);
-      ctx.globalAlpha = 1;
-    }
+    drawCropWithOverlay(c, activations.crop, overlay?.layer ?? null, opacity, overlay?.offset ?? 0);
   }, [activations, overlay, opacity]);
 
   if (!manifest) return null;
