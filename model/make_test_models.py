@@ -41,7 +41,7 @@ import convlens_model as cm  # noqa: E402
 
 IMAGENET = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
 TINY_LABELS = ["dark", "light", "reddish", "greenish", "bluish"]
-# Ops whose outputs the app shows (kept in step with src/model/graph-taps.ts).
+# Ops whose outputs the app shows (kept in step with src/model/graphTaps.ts).
 SHOWN_OPS = {"Conv", "Relu", "HardSwish", "Add", "MaxPool", "Clip", "Sigmoid", "Mul"}
 # Ops whose outputs carry no module tensor of their own.
 SKIPPED_OPS = {"Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Reshape"}

@@ -176,7 +176,7 @@ def synthetic_fixture() -> dict:
     return {
         "versions": versions(),
         "cases": cases,
-        "normalizeLut": {"mean": MEAN, "std": STD, "float32Bits": lut_bits},
+        "normaliseLut": {"mean": MEAN, "std": STD, "float32Bits": lut_bits},
     }
 
 

@@ -5,8 +5,8 @@
  * The app itself never calls any of it.
  */
 import { inferenceClient, loadModel } from '../store/actions';
-import { configureForeignInput } from '../store/byo-actions';
-import type { InputChoice } from '../model/derive-manifest';
+import { configureForeignInput } from '../store/byoActions';
+import type { InputChoice } from '../model/deriveManifest';
 import { useAppStore } from '../store/store';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
 import { cameraDebug } from '../camera/cameraController';

@@ -10,7 +10,7 @@
  * like the model they belong to.
  */
 import { apiUrl, fileUrl, filesFromListing, HubRefError, type HubFile, type HubRef } from './hub';
-import { HUB_META_CACHE_NAME } from './model-cache';
+import { HUB_META_CACHE_NAME } from './modelCache';
 
 export class HubError extends Error {
   constructor(message: string) {

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import './hub.css';
 import { megabytesText, modelCardUrl } from '../app/hub';
-import { answerHubQuestion, cancelHubDownload, chooseHubWeights, loadFromHubText, loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hub-actions';
+import { answerHubQuestion, cancelHubDownload, chooseHubWeights, loadFromHubText, loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hubActions';
 import { selectHubNotice, selectHubPhase, selectHubQuestion, selectHubRepo } from '../store/hubSlice';
 import { selectLoadProgress, selectModel, selectStatus, useAppStore } from '../store/store';
 

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { megabytes } from '../model/limits';
-import { NORMALISATION_PRESETS } from '../model/derive-manifest';
+import { NORMALISATION_PRESETS } from '../model/deriveManifest';
 import { bundledManifestUrl, loadModel } from '../store/actions';
-import { clearModelCache, configureForeignInput, loadForeignModel, refreshCachedModels } from '../store/byo-actions';
+import { clearModelCache, configureForeignInput, loadForeignModel, refreshCachedModels } from '../store/byoActions';
 import { useAppStore, selectCachedModels, selectModel, selectModels } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
 import { DEFAULT_REVISION, fileUrl } from '../app/hub';
-import { loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hub-actions';
+import { loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hubActions';
 
 const FOREIGN = '__foreign__';
 const PRESET_URL = fileUrl({ repo: TRAINED_PRESET.repo, revision: DEFAULT_REVISION }, 'onnx/model_fp16.onnx');

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { filesFromDataTransfer, pickPhoto } from '../app/files';
 import { runPhoto } from '../store/actions';
-import { acceptModelFiles } from '../store/byo-actions';
+import { acceptModelFiles } from '../store/byoActions';
 import { useAppStore } from '../store/store';
 
 /** Handles a file given by any route (drop, paste, picker): one place decides what runs. */

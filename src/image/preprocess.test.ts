@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { centerCropBox, cropRgb, resizedSize } from './crop';
 import { decodePng, loadPhotoFixture, PHOTOS } from './fixtures/load';
-import { toNormalizedCHW } from './normalize';
+import { toNormalisedCHW } from './normaliseInput';
 import { preprocess } from './preprocess';
 import { resizeBilinearPIL, rgbaToRgb } from './resize';
 
@@ -63,7 +63,7 @@ describe('preprocess', () => {
     const rs = resizedSize(w, h, 236);
     const expectCrop = cropRgb(resizeBilinearPIL(rgbaToRgb(rgba, w, h), rs.width, rs.height), centerCropBox(rs.width, rs.height, 224));
     expect(Buffer.compare(Buffer.from(pre.crop.data), Buffer.from(expectCrop.data))).toBe(0);
-    expect(Array.from(pre.tensor.subarray(0, 100))).toEqual(Array.from(toNormalizedCHW(expectCrop, spec.mean, spec.std).subarray(0, 100)));
+    expect(Array.from(pre.tensor.subarray(0, 100))).toEqual(Array.from(toNormalisedCHW(expectCrop, spec.mean, spec.std).subarray(0, 100)));
       expect(pre.transparent).toBe(true);
   });
 

@@ -11,7 +11,7 @@
 
 import type { PreprocessConvention, ResizeInterpolation, ResizeMode } from '../model/manifest';
 import { centerCropBox, floorCenterCropBox, resizedSize } from './crop';
-import { toNormalizedCHW, toNormalizedHWC } from './normalize';
+import { toNormalisedCHW, toNormalisedHWC } from './normaliseInput';
 import { isOpaque, resizeAndCropSource, rgbaToRgb, type PixelSource } from './resize';
 import type { RgbImage } from './types';
 
@@ -63,6 +63,6 @@ export function preprocess(rgba: Uint8ClampedArray | Uint8Array, width: number, 
     : { ...rgbaToRgb(rgba, width, height), channels: 3 };
   const crop = resizeAndCropSource(src, resized.width, resized.height, box, spec.interpolation ?? 'bilinear');
   const rescale = hf ? (spec.rescaleFactor ?? 1 / 255) : undefined;
-  const tensor = spec.layout === 'NHWC' ? toNormalizedHWC(crop, spec.mean, spec.std, rescale) : toNormalizedCHW(crop, spec.mean, spec.std, rescale);
+  const tensor = spec.layout === 'NHWC' ? toNormalisedHWC(crop, spec.mean, spec.std, rescale) : toNormalisedCHW(crop, spec.mean, spec.std, rescale);
   return { tensor, crop, resized, transparent };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { floorCenterCropBox, centerCropBox, cropRgb } from './crop';
 import { decodePng, lcgImage, loadBicubic } from './fixtures/load';
-import { normalizeLut } from './normalize';
+import { normaliseLut } from './normaliseInput';
 import { preprocess, type PreprocessSpec } from './preprocess';
 import { resizeBicubicPIL, resizeBilinearPIL } from './resize';
 
@@ -52,10 +52,10 @@ describe('preprocess with transformers ConvNeXt settings (bicubic, floor crop, r
     });
   }
 
-  it("normalizeLut with a rescale factor is transformers' rescale + normalize for every byte", () => {
+  it("normaliseLut with a rescale factor is transformers' rescale + normalize for every byte", () => {
     const t = fx.transformersLut;
     const check = (mean: [number, number, number], std: [number, number, number], expected: number[][]) => {
-      normalizeLut(mean, std, t.rescaleFactor).forEach((lut, c) => expect(Array.from(new Uint32Array(lut.buffer))).toEqual(expected[c]));
+      normaliseLut(mean, std, t.rescaleFactor).forEach((lut, c) => expect(Array.from(new Uint32Array(lut.buffer))).toEqual(expected[c]));
     };
     check(t.mean, t.std, t.float32Bits);
     check([0, 0, 0], [1, 1, 1], t.rescaleOnlyBits);
@@ -63,7 +63,7 @@ describe('preprocess with transformers ConvNeXt settings (bicubic, floor crop, r
   });
 
   it('do_rescale false feeds the raw byte values', () => {
-    const lut = normalizeLut([0, 0, 0], [1, 1, 1], 1)[0]!;
+    const lut = normaliseLut([0, 0, 0], [1, 1, 1], 1)[0]!;
     expect(lut[0]).toBe(0);
     expect(lut[200]).toBe(200);
   });

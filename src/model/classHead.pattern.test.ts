@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findClassHead } from './classHead';
-import type { InitializerData } from './onnx-initializers';
-import type { OnnxNode, OnnxSummary } from './onnx-proto';
+import type { InitializerData } from './onnxInitializers';
+import type { OnnxNode, OnnxSummary } from './onnxProto';
 
 function node(opType: string, inputs: string[], outputs: string[], extra: Partial<OnnxNode> = {}): OnnxNode {
   return { name: `/${opType}`, opType, domain: '', inputs, outputs, ints: {}, ...extra };

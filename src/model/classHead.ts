@@ -11,10 +11,10 @@
  *     → Gemm | MatMul (+ Add bias)          = the logits
  *
  * Pure: the weights come through `weights`, which reads initializers by name
- * (onnx-initializers.ts in the worker, or a test's own reader).
+ * (onnxInitializers.ts in the worker, or a test's own reader).
  */
-import type { OnnxNode, OnnxSummary } from './onnx-proto';
-import type { InitializerData } from './onnx-initializers';
+import type { OnnxNode, OnnxSummary } from './onnxProto';
+import type { InitializerData } from './onnxInitializers';
 
 export interface HeadNorm {
   gamma: Float32Array;

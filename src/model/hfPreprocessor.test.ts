@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describePreprocessing, inputHint, PreprocessorConfigError, readPreprocessorConfig } from './hfPreprocessor';
-import { inputSpecFor, ModelInputError } from './derive-manifest';
+import { inputSpecFor, ModelInputError } from './deriveManifest';
 
 const IMAGENET = { image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225] };
 

@@ -165,9 +165,9 @@ export function readPreprocessorConfig(json: unknown): Preprocessing {
 
   const doRescale = bool(json, 'do_rescale', true);
   const rescaleFactor = doRescale ? positive(json, 'rescale_factor', 1 / 255) : 1;
-  const doNormalize = bool(json, 'do_normalize', true);
-  const mean = doNormalize ? triple(json, 'image_mean', STANDARD_MEAN, false) : ([0, 0, 0] as [number, number, number]);
-  const std = doNormalize ? triple(json, 'image_std', STANDARD_STD, true) : ([1, 1, 1] as [number, number, number]);
+  const doNormalise = bool(json, 'do_normalize', true);
+  const mean = doNormalise ? triple(json, 'image_mean', STANDARD_MEAN, false) : ([0, 0, 0] as [number, number, number]);
+  const std = doNormalise ? triple(json, 'image_std', STANDARD_STD, true) : ([1, 1, 1] as [number, number, number]);
 
   const geometry = convnext ? convnextGeometry(json) : plainGeometry(json);
   return { ...geometry, interpolation, convention: 'transformers', rescaleFactor, mean, std, source: `${type} (preprocessor_config.json)` };

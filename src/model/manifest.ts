@@ -6,7 +6,7 @@
 
 /** Kinds model/export.py writes. */
 export type ExportedTapKind = 'conv' | 'norm' | 'depthwise' | 'gelu' | 'block' | 'downsample' | 'pool' | 'logits';
-/** Kinds only a manifest derived from a foreign ONNX graph has (src/model/derive-manifest.ts). */
+/** Kinds only a manifest derived from a foreign ONNX graph has (src/model/deriveManifest.ts). */
 export type DerivedTapKind = 'activation' | 'add' | 'other';
 export type TapKind = ExportedTapKind | DerivedTapKind;
 

@@ -10,7 +10,7 @@
  * right for element-wise ops, residual adds and per-position (channel-last) Linear layers.
  */
 import type { ReceptiveField } from './manifest';
-import type { OnnxNode, OnnxSummary } from './onnx-proto';
+import type { OnnxNode, OnnxSummary } from './onnxProto';
 
 const WINDOWED = new Set(['Conv', 'MaxPool', 'AveragePool', 'LpPool']);
 const ENDS_FIELD = new Set([

@@ -3,7 +3,7 @@
  * crashed worker. Every failure becomes a message in the store; the last good
  * model and result stay usable.
  */
-import { parseManifest, ManifestError } from '../model/manifest-validate';
+import { parseManifest, ManifestError } from '../model/manifestValidate';
 import { defaultTap, isMapTap } from '../model/taps';
 import type { Manifest } from '../model/manifest';
 import { softmax, topK } from '../render/predictions';
@@ -14,8 +14,8 @@ import { InferenceClient, InferenceError } from '../worker/client';
 import type { BackendChoice, RunResult, RunSlot } from '../worker/protocol';
 import { useAppStore } from './store';
 import type { Activations, ModelEntry } from './types';
-import { loadForeignModel, modelUrlFromSearch } from './byo-actions';
-import { loadHubLinkValue } from './hub-actions';
+import { loadForeignModel, modelUrlFromSearch } from './byoActions';
+import { loadHubLinkValue } from './hubActions';
 
 let client: InferenceClient | null = null;
 /** Newest run per slot: a newer photo supersedes only the older run of its own slot. */

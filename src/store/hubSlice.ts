@@ -2,7 +2,7 @@
  * Hugging Face Hub state: the repo whose files the panel lists, the chosen weights,
  * what the panel is doing, and a question waiting for the user (a preprocessing
  * field the app does not understand). Assembled into the one store in store.ts;
- * the async work is in hub-actions.ts.
+ * the async work is in hubActions.ts.
  */
 import type { StateCreator } from 'zustand';
 import type { HubRef, OnnxVariant } from '../app/hub';

@@ -7,7 +7,7 @@ import type { ColormapId } from '../render/colormaps';
 import type { NormalisationMode } from '../render/normalise';
 import type { BackendChoice } from '../worker/protocol';
 import type { Progress } from '../worker/client';
-import type { CachedModel } from '../app/model-cache';
+import type { CachedModel } from '../app/modelCache';
 import type { Activations, AppStatus, LoadedModelInfo, ModelEntry } from './types';
 import { createTeachingSlice, type TeachingSlice } from './teachingSlice';
 import { createWhySlice, type WhySlice } from './whySlice';
@@ -20,7 +20,7 @@ export interface ModelSlice {
   model: LoadedModelInfo | null;
   loadProgress: Progress | null;
   modelError: string | null;
-  /** Models kept in Cache Storage (src/app/model-cache.ts). */
+  /** Models kept in Cache Storage (src/app/modelCache.ts). */
   cachedModels: CachedModel[];
 }
 

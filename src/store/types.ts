@@ -2,7 +2,7 @@ import type { Manifest } from '../model/manifest';
 import type { LayerTensor } from '../render/types';
 import type { Prediction } from '../render/predictions';
 import type { BackendInfo, ModelSource, RgbaImage } from '../worker/protocol';
-import type { ForeignModelOptions } from './byo-actions';
+import type { ForeignModelOptions } from './byoActions';
 
 export type AppStatus = 'idle' | 'loading-model' | 'ready' | 'running' | 'error';
 

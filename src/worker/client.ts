@@ -2,7 +2,7 @@
  * The page's side of the worker protocol: one promise per request, matched by id,
  * with progress callbacks, a timeout, and a dead worker replaced rather than patched.
  */
-import type { InputChoice } from '../model/derive-manifest';
+import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import type { BackendChoice, BackendInfo, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
 import type { ClassHead } from '../model/classHead';

@@ -3,7 +3,7 @@
  * Both sides import these types; every reply carries the id of the request it answers,
  * so overlapping requests can never be confused.
  */
-import type { InputChoice } from '../model/derive-manifest';
+import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import type { ImageFormat } from '../image/sniff';
 import type { ClassHead } from '../model/classHead';

@@ -8,10 +8,10 @@
 import { chooseVariant, DEFAULT_REVISION, fileUrl, hubLink, labelsFromConfig, onnxVariants, parseHubLink, parseHubRef, type HubRef, type OnnxVariant } from '../app/hub';
 import { HubCancelled, listRepo, repoJson } from '../app/hubClient';
 import { MAX_MODEL_BYTES, tooLargeMessage } from '../model/limits';
-import type { InputChoice } from '../model/derive-manifest';
+import type { InputChoice } from '../model/deriveManifest';
 import { PreprocessorConfigError, readPreprocessorConfig } from '../model/hfPreprocessor';
 import { inferenceClient } from './actions';
-import { loadForeignModel } from './byo-actions';
+import { loadForeignModel } from './byoActions';
 import { useAppStore } from './store';
 
 /** The one-click trained network offered while the loaded model is untrained. */

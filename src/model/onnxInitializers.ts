@@ -1,10 +1,10 @@
 /**
  * Reads the data of a few named initializers (weights) of an ONNX file, e.g. a classifier
- * head's weight and bias for the class evidence map. readOnnx (onnx-proto.ts) skips every
+ * head's weight and bias for the class evidence map. readOnnx (onnxProto.ts) skips every
  * weight on purpose; this second pass copies only the tensors asked for.
  */
 import { Reader } from 'protobufjs/minimal';
-import { FIXED32, int64, LENGTH_DELIMITED, readFields, subEnd, toNumber, VARINT } from './onnx-proto';
+import { FIXED32, int64, LENGTH_DELIMITED, readFields, subEnd, toNumber, VARINT } from './onnxProto';
 
 /** TensorProto.DataType values read here. */
 const FLOAT = 1;

@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assignStages, deriveManifest, findImageInput, inputSpecFor, labelsFromMetadata, ModelInputError, parseLabelsText, resizeFor } from './derive-manifest';
-import { findTapCandidates } from './graph-taps';
-import { readOnnx, type OnnxSummary } from './onnx-proto';
+import { assignStages, deriveManifest, findImageInput, inputSpecFor, labelsFromMetadata, ModelInputError, parseLabelsText, resizeFor } from './deriveManifest';
+import { findTapCandidates } from './graphTaps';
+import { readOnnx, type OnnxSummary } from './onnxProto';
 import { ensureTestModels, readTestModel } from './testing/testModels';
 
 beforeAll(() => {

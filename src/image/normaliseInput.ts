@@ -15,7 +15,7 @@ const f32 = Math.fround;
  * inputs rounded once to float32 equals the float32 op for + - * /, so fround
  * after each step reproduces IEEE float32 arithmetic.
  */
-export function normalizeLut(mean: readonly [number, number, number], std: readonly [number, number, number], rescaleFactor?: number): Float32Array[] {
+export function normaliseLut(mean: readonly [number, number, number], std: readonly [number, number, number], rescaleFactor?: number): Float32Array[] {
   const luts: Float32Array[] = [];
   for (let c = 0; c < 3; c++) {
     const m = f32(mean[c]!);
@@ -41,10 +41,10 @@ function scaled(b: number, rescaleFactor: number | undefined): number {
  * Packed RGB bytes -> CHW float32 tensor data (length 3 * H * W), channel-major
  * because the ONNX graph takes NCHW like the PyTorch model it was exported from.
  */
-export function toNormalizedCHW(img: RgbImage, mean: [number, number, number], std: [number, number, number], rescaleFactor?: number): Float32Array {
+export function toNormalisedCHW(img: RgbImage, mean: [number, number, number], std: [number, number, number], rescaleFactor?: number): Float32Array {
   const plane = img.width * img.height;
   if (img.data.length !== plane * 3) throw new RangeError(`image data has ${img.data.length} bytes, expected ${plane * 3}`);
-  const [l0, l1, l2] = normalizeLut(mean, std, rescaleFactor) as [Float32Array, Float32Array, Float32Array];
+  const [l0, l1, l2] = normaliseLut(mean, std, rescaleFactor) as [Float32Array, Float32Array, Float32Array];
   const out = new Float32Array(plane * 3);
   const d = img.data;
   for (let i = 0, p = 0; i < plane; i++, p += 3) {
@@ -57,12 +57,12 @@ export function toNormalizedCHW(img: RgbImage, mean: [number, number, number], s
 
 /**
  * Packed RGB bytes -> HWC float32 tensor data, for models that take NHWC input
- * (TensorFlow-style). Same per-byte values as toNormalizedCHW, only interleaved.
+ * (TensorFlow-style). Same per-byte values as toNormalisedCHW, only interleaved.
  */
-export function toNormalizedHWC(img: RgbImage, mean: [number, number, number], std: [number, number, number], rescaleFactor?: number): Float32Array {
+export function toNormalisedHWC(img: RgbImage, mean: [number, number, number], std: [number, number, number], rescaleFactor?: number): Float32Array {
   const plane = img.width * img.height;
   if (img.data.length !== plane * 3) throw new RangeError(`image data has ${img.data.length} bytes, expected ${plane * 3}`);
-  const luts = normalizeLut(mean, std, rescaleFactor) as [Float32Array, Float32Array, Float32Array];
+  const luts = normaliseLut(mean, std, rescaleFactor) as [Float32Array, Float32Array, Float32Array];
   const out = new Float32Array(plane * 3);
   const d = img.data;
   for (let p = 0; p < plane * 3; p += 3) {

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addGraphOutputs, OnnxFormatError, readOnnx } from './onnx-proto';
+import { addGraphOutputs, OnnxFormatError, readOnnx } from './onnxProto';
 import { ensureTestModels, readTestGolden, readTestModel } from './testing/testModels';
 
 beforeAll(() => {

@@ -9,11 +9,11 @@
  * with perm [0,2,3,1] / [0,3,1,2] switches it. That leaves out the channel-last inner
  * tensors of ConvNeXt blocks (LayerNorm, Linear, GELU after a permute), which would
  * otherwise be drawn with height and channels swapped. The real dims come from the
- * first run (derive-manifest.ts), and anything that turns out not to be 4-D is dropped.
+ * first run (deriveManifest.ts), and anything that turns out not to be 4-D is dropped.
  */
-import { findChannelsFirstNorms } from './graph-layernorm';
+import { findChannelsFirstNorms } from './graphLayerNorm';
 import type { InputLayout, TapKind } from './manifest';
-import type { OnnxNode, OnnxSummary } from './onnx-proto';
+import type { OnnxNode, OnnxSummary } from './onnxProto';
 
 export interface TapCandidate {
   /** Graph value name: what is added as a graph output and fetched. */

@@ -3,8 +3,8 @@
  * URL, its input settings, its labels, and the model cache. Like actions.ts, every
  * failure becomes a message in the store and the previous model stays loaded.
  */
-import { clearCachedModels, listCachedModels } from '../app/model-cache';
-import { parseLabelsText, type InputChoice } from '../model/derive-manifest';
+import { clearCachedModels, listCachedModels } from '../app/modelCache';
+import { parseLabelsText, type InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import { defaultTap, isMapTap } from '../model/taps';
 import { softmax, topK } from '../render/predictions';
@@ -18,7 +18,7 @@ export const IMAGENET_LABELS_URL = 'models/imagenet-labels.txt';
 
 export function modelUrlFromSearch(search: string): string | null {
   const raw = new URLSearchParams(search).get('model');
-  if (!raw || raw.startsWith('hf:')) return null; // a Hugging Face model: src/store/hub-actions.ts
+  if (!raw || raw.startsWith('hf:')) return null; // a Hugging Face model: src/store/hubActions.ts
   try {
     return new URL(raw, document.baseURI).href;
   } catch {

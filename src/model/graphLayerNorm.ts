@@ -9,7 +9,7 @@
  *    torchvision's Permute/LayerNorm/Permute): Transpose(0,2,3,1) -> LayerNormalization -> Transpose(0,3,1,2).
  * Either way the app shows one "norm" tap for the whole LayerNorm: its NCHW output.
  */
-import type { OnnxNode } from './onnx-proto';
+import type { OnnxNode } from './onnxProto';
 
 export interface ChannelsFirstNorm {
   /** The value holding the normalised (and scaled, shifted) NCHW map. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManifestError, parseManifest } from './manifest-validate';
+import { ManifestError, parseManifest } from './manifestValidate';
 
 const path = resolve(import.meta.dirname, '../../public/models/convnext-atto-untrained/manifest.json');
 const raw = () => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

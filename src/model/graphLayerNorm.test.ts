@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findChannelsFirstNorms } from './graph-layernorm';
-import { findTapCandidates } from './graph-taps';
+import { findChannelsFirstNorms } from './graphLayerNorm';
+import { findTapCandidates } from './graphTaps';
 import { assignStagesByName, placeOfModule } from './moduleStages';
-import type { OnnxNode, OnnxSummary } from './onnx-proto';
+import type { OnnxNode, OnnxSummary } from './onnxProto';
 import { graphReceptiveFields } from './receptiveField';
 
 function node(name: string, opType: string, inputs: string[], outputs: string[], ints: Record<string, number[]> = {}): OnnxNode {

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findTapCandidates, modulePathOfNode } from './graph-taps';
-import { readOnnx, type OnnxNode, type OnnxSummary } from './onnx-proto';
+import { findTapCandidates, modulePathOfNode } from './graphTaps';
+import { readOnnx, type OnnxNode, type OnnxSummary } from './onnxProto';
 import { ensureTestModels, readTestGolden, readTestModel } from './testing/testModels';
 
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from './manifest-validate';
+import { parseManifest } from './manifestValidate';
 
 const read = (id: string) =>
   JSON.parse(readFileSync(resolve(import.meta.dirname, `../../public/models/${id}/manifest.json`), 'utf8')) as Record<string, unknown>;

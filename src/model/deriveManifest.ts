@@ -1,14 +1,14 @@
 /**
  * A Manifest for a foreign ONNX image model that came without one: input spec from
- * the graph's input, taps from graph-taps.ts with the dims learned from a first run,
+ * the graph's input, taps from graphTaps.ts with the dims learned from a first run,
  * grouped into stages by spatial size. Pure: the worker supplies the run's dims.
  */
 import type { InputLayout, InputSpec, Manifest, ReceptiveField, Tap, TapKind } from './manifest';
 import { assignStagesByName, isBlockOutput, isDownsampling } from './moduleStages';
-import type { TapCandidate } from './graph-taps';
-import type { OnnxSummary } from './onnx-proto';
+import type { TapCandidate } from './graphTaps';
+import type { OnnxSummary } from './onnxProto';
 import type { Preprocessing } from './hfPreprocessor';
-import { ONNX_FLOAT } from './onnx-proto';
+import { ONNX_FLOAT } from './onnxProto';
 
 /** TensorProto.FLOAT16. */
 const ONNX_FLOAT16 = 10;
