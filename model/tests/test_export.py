@@ -261,17 +261,42 @@ class CommittedModelTest(unittest.TestCase):
         self.assertAlmostEqual(float(x.astype(np.float64).mean()), g["mean"], places=12)
 
 
+def export_files(root: str) -> dict:
+    """Every file an export wrote under root (model, manifest, golden, reference tensors): relative path -> bytes."""
+    files = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, root)] = f.read()
+    return files
+
+
+def without_command(manifest: dict) -> dict:
+    """The manifest minus its one volatile field: exporter.command names the output folders."""
+    m = json.loads(json.dumps(manifest))
+    del m["exporter"]["command"]
+    return m
+
+
 class ReExportTest(unittest.TestCase):
-    """Re-running the committed command (into a temp dir) reproduces the committed model."""
+    """The committed command, run twice into temp dirs under the installed torch: the two exports
+    are identical (on any torch), and equal the committed model (under the committed torch)."""
+
+    @classmethod
+    def export_into(cls, name: str):
+        root = os.path.join(cls.tmp.name, name)
+        return root, run_export("--labels", FOOD101, "--out", os.path.join(root, "out"), "--reference-dir",
+                                os.path.join(root, "ref"), "--golden", os.path.join(root, "golden.json"))
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.out = os.path.join(cls.tmp.name, "out")
         t0 = time.time()
-        cls.proc = run_export("--labels", FOOD101, "--out", cls.out, "--reference-dir",
-                              os.path.join(cls.tmp.name, "ref"), "--golden", os.path.join(cls.tmp.name, "golden.json"))
+        cls.root, cls.proc = cls.export_into("first")
         cls.seconds = time.time() - t0
+        cls.root2, cls.proc2 = cls.export_into("second")
+        cls.out = os.path.join(cls.root, "out")
 
     @classmethod
     def tearDownClass(cls):
@@ -283,11 +308,39 @@ class ReExportTest(unittest.TestCase):
             self.assertIn(f"[{step}/8]", self.proc.stdout)
         self.assertIn("update/input", self.proc.stdout)
 
-    def test_same_sha256_as_committed(self):
+    def test_two_exports_identical(self):
+        """Reproducibility under whatever torch is installed: a second export gives the same bytes."""
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr[-2000:])
+        self.assertEqual(self.proc2.returncode, 0, self.proc2.stderr[-2000:])
+        first, second = export_files(self.root), export_files(self.root2)
+        self.assertEqual(sorted(first), sorted(second))
+        self.assertIn(os.path.join("out", "model.onnx"), first)
+        self.assertIn(os.path.join("ref", "logits.bin"), first)
+        self.assertIn("golden.json", first)
+        manifest = os.path.join("out", "manifest.json")
+        for name in sorted(first):
+            if name == manifest:
+                continue
+            self.assertTrue(first[name] == second[name], f"{name} differs between two exports under torch "
+                            f"{torch.__version__}: sha256 {hashlib.sha256(first[name]).hexdigest()} vs "
+                            f"{hashlib.sha256(second[name]).hexdigest()}")
+        m1, m2 = json.loads(first[manifest]), json.loads(second[manifest])
+        self.assertEqual(without_command(m1), without_command(m2))
+        self.assertEqual(m1["file"]["sha256"], sha256(os.path.join(self.root2, "out", "model.onnx")))
+        self.assertEqual(m1["exporter"]["torch"], torch.__version__)
+
+    def committed_torch_only(self, what: str) -> dict:
+        """The committed manifest; skips unless the installed torch is the one that exported it."""
         committed = load(os.path.join(DEFAULT_DIR, "manifest.json"))
         if committed["exporter"]["torch"] != torch.__version__:
-            self.skipTest(f"committed model was exported with torch {committed['exporter']['torch']}, "
-                          f"running torch {torch.__version__}: bytes may legitimately differ")
+            self.skipTest(f"{what} is compared bit for bit only under the torch that made it "
+                          f"({committed['exporter']['torch']}; installed: {torch.__version__}), as other torch "
+                          f"versions may legitimately give other bytes; reproducibility under the installed torch "
+                          f"is checked by test_two_exports_identical")
+        return committed
+
+    def test_same_sha256_as_committed(self):
+        committed = self.committed_torch_only("the committed model.onnx")
         fresh = load(os.path.join(self.out, "manifest.json"))
         self.assertEqual(sha256(os.path.join(self.out, "model.onnx")), committed["file"]["sha256"])
         self.assertEqual(fresh["file"]["sha256"], committed["file"]["sha256"])
@@ -295,13 +348,11 @@ class ReExportTest(unittest.TestCase):
             self.assertEqual(fresh[key], committed[key], key)
 
     def test_golden_and_reference_reproduced(self):
-        committed = load(os.path.join(DEFAULT_DIR, "manifest.json"))
-        if committed["exporter"]["torch"] != torch.__version__:
-            self.skipTest("golden values are compared bit-for-bit only under the same torch")
-        self.assertEqual(load(os.path.join(self.tmp.name, "golden.json")), load(GOLDEN))
-        index = load(os.path.join(self.tmp.name, "ref", "index.json"))
+        self.committed_torch_only("the committed golden JSON")
+        self.assertEqual(load(os.path.join(self.root, "golden.json")), load(GOLDEN))
+        index = load(os.path.join(self.root, "ref", "index.json"))
         self.assertEqual(list(index["taps"]), expected_atto_taps())
-        logits = np.fromfile(os.path.join(self.tmp.name, "ref", "logits.bin"), dtype=np.float32)
+        logits = np.fromfile(os.path.join(self.root, "ref", "logits.bin"), dtype=np.float32)
         self.assertEqual(logits.shape, (101,))
 
     def test_block_contributions_visible(self):
