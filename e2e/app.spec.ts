@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   downloadLayer,
   dropFiles,
   photoFile,
   readGolden,
+  type Golden,
   readManifest,
   relativeErrorAgainstGolden,
   samplePath,
@@ -13,6 +14,7 @@ import {
   waitForModel,
   waitForResult,
 } from './helpers';
+import { ensureRealPhotos, realPhoto } from './realPhotos';
 
 const golden = readGolden();
 const manifest = readManifest();
@@ -110,14 +112,17 @@ test('the channel sliders choose the window and the tiles change', async ({ page
   await page.screenshot({ path: 'screenshots/slider-window.png' });
 });
 
-test('downloaded .npy files match PyTorch for the stem and a block of every stage', async ({ page }) => {
-  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
-  await waitForResult(page, 'coffee.png');
+/**
+ * Downloads the stem, the last block of every stage and the logits as .npy and compares them with
+ * PyTorch's values for the same photo: the golden samples and the min, max and mean, each within
+ * 1e-3 of the tap's largest magnitude.
+ */
+async function expectLayersMatchPyTorch(page: Page, reference: Golden): Promise<void> {
   const stageBlocks = manifest.taps.filter((t) => t.kind === 'block');
   const chosen = ['features.0.0', ...[1, 2, 3, 4].map((s) => stageBlocks.filter((t) => t.stage === s).at(-1)!.name), 'logits'];
   for (const tap of chosen) {
     const { shape, data, fileName } = await downloadLayer(page, tap);
-    const g = golden.taps[tap]!;
+    const g = reference.taps[tap]!;
     expect(fileName).toBe(`${tap}.npy`);
     expect(shape).toEqual(g.shape);
     expect(relativeErrorAgainstGolden(data, g), `${tap} samples`).toBeLessThan(1e-3);
@@ -127,6 +132,68 @@ test('downloaded .npy files match PyTorch for the stem and a block of every stag
     expect(Math.abs(s.max - g.max) / scale, `${tap} max`).toBeLessThan(1e-3);
     expect(Math.abs(s.min - g.min) / scale, `${tap} min`).toBeLessThan(1e-3);
   }
+}
+
+/** The 224x224 crop the page shows, as RGB bytes. */
+async function cropRgb(page: Page): Promise<Buffer> {
+  const rgba = await page.locator('canvas.crop__canvas').evaluate((canvas: HTMLCanvasElement) =>
+    Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data),
+  );
+  return Buffer.from(rgba.filter((_, i) => i % 4 !== 3));
+}
+
+test('downloaded .npy files match PyTorch for the stem and a block of every stage', async ({ page }) => {
+  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+  await waitForResult(page, 'coffee.png');
+  await expectLayersMatchPyTorch(page, golden);
+});
+
+/*
+ * Photos as cameras and phones write them, against PyTorch on the same file read the way the app
+ * reads it (model/photo_golden.py): EXIF orientation applied (PIL.ImageOps.exif_transpose), an ICC
+ * profile not applied (the decoded values, as PIL.Image.open gives them). Same tolerance as coffee.png.
+ */
+test.describe('real-world JPEGs match PyTorch', () => {
+  const P3 = 'chelsea-display-p3.jpg';
+  const PHONE = 'phone-astronaut-exif6.jpg';
+  test.beforeAll(() => ensureRealPhotos([P3, PHONE]));
+
+  test('a JPEG with a Display P3 ICC profile: the decoded values, without colour management, as PIL.Image.open', async ({ page }) => {
+    const { file, golden: reference } = realPhoto(P3);
+    expect(reference.read.iccProfile).toBe(true);
+    await dropFiles(page, [file]);
+    await waitForResult(page, P3);
+    expect((await cropRgb(page)).equals(Buffer.from(reference.cropRgbBase64, 'base64')), 'crop == PyTorch crop').toBe(true);
+    await expectLayersMatchPyTorch(page, reference);
+
+    // The profile is one Chromium honours: decoded with colour management the cat's pixels move,
+    // so a colour-managed decode in the app would have failed the comparison above.
+    const moved = await page.evaluate(async (base64) => {
+      const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
+      const pixels = async (colorSpaceConversion: ColorSpaceConversion) => {
+        const bitmap = await createImageBitmap(blob, { colorSpaceConversion });
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(bitmap, 0, 0);
+        return ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      };
+      const [raw, managed] = [await pixels('none'), await pixels('default')];
+      let worst = 0;
+      for (let i = 0; i < raw.length; i++) worst = Math.max(worst, Math.abs(raw[i]! - managed[i]!));
+      return worst;
+    }, file.buffer.toString('base64'));
+    expect(moved).toBeGreaterThan(10);
+  });
+
+  test('a phone JPEG with EXIF orientation 6: turned upright as PIL.ImageOps.exif_transpose does', async ({ page }) => {
+    const { file, golden: reference } = realPhoto(PHONE);
+    expect(reference.read).toMatchObject({ exifOrientation: 6, size: [512, 384], uprightSize: [384, 512] });
+    await dropFiles(page, [file]);
+    await waitForResult(page, PHONE);
+    await expect(page.locator('.crop__dims')).toContainText('384×512');
+    expect((await cropRgb(page)).equals(Buffer.from(reference.cropRgbBase64, 'base64')), 'crop == PyTorch crop').toBe(true);
+    await expectLayersMatchPyTorch(page, reference);
+  });
 });
 
 test('a newer photo supersedes an older one: the older result is never shown', async ({ page }) => {
