@@ -3,7 +3,7 @@ import { debugAction, type DebugTargets } from './debugActions';
 import type { InferenceEngine } from './inferenceEngine';
 import { RunQueue } from './runQueue';
 
-function targets() {
+function targets(enabled = true) {
   const ran: number[] = [];
   let gpuLost = 0;
   const engine = {
@@ -17,13 +17,17 @@ function targets() {
     dropped: () => undefined,
     photoReplaced: () => undefined,
   });
-  const t: DebugTargets = { engine, queue };
+  const t: DebugTargets = { engine, queue, enabled };
   return { t, queue, ran, gpuLost: () => gpuLost };
 }
 
 const run = (id: number) => ({ type: 'run', id, image: new Blob([]), slot: 'main' }) as const;
 
 describe('debug actions', () => {
+  it('are refused by a worker not started from a ?debug page', async () => {
+    await expect(debugAction('stats', targets(false).t)).rejects.toThrow('Debug actions are only answered on a page opened with ?debug.');
+  });
+
   it('stats: the engine and queue counters', async () => {
     expect(await debugAction('stats', targets().t)).toEqual({ runsExecuted: 4, runsSuperseded: 0, wasmMemoryBytes: 0, backend: 'webgpu', framesOpen: 1, framesReceived: 3 });
   });

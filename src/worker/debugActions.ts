@@ -2,16 +2,19 @@
  * The worker's test hooks (src/worker/protocol.ts DebugAction): counters, a crash, a lost GPU
  * device, and holding photos back so a test can pile requests up behind one and see exactly
  * which the queue supersedes. Answered at once, never queued: a test must be able to break
- * things while a run is busy.
+ * things while a run is busy. Only a worker started from a `?debug` page answers them.
  */
 import type { InferenceEngine } from './inferenceEngine';
 import { assertNever, type DebugAction, type WorkerStats } from './protocol';
 import type { RunQueue } from './runQueue';
 import { wasmMemoryBytes } from './wasmMemory';
+import { WorkerError } from './workerError';
 
 export interface DebugTargets {
   engine: InferenceEngine;
   queue: RunQueue;
+  /** Started from a `?debug` page (src/worker/protocol.ts isDebugWorkerName). */
+  enabled: boolean;
 }
 
 function stats({ engine, queue }: DebugTargets): WorkerStats {
@@ -28,6 +31,7 @@ function stats({ engine, queue }: DebugTargets): WorkerStats {
 
 /** Does `action` and returns the counters after it; 'crash' returns null, as the worker is about to die. */
 export async function debugAction(action: DebugAction, targets: DebugTargets): Promise<WorkerStats | null> {
+  if (!targets.enabled) throw new WorkerError('internal', 'Debug actions are only answered on a page opened with ?debug.');
   switch (action) {
     case 'stats':
       break;

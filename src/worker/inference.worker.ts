@@ -4,11 +4,11 @@
  * the run queue (runQueue.ts) and are done by the engine (inferenceEngine.ts); cancels and
  * debug actions are answered at once, since what they act on may be what the queue waits on.
  */
-import './wasmMemory'; // wraps WebAssembly.Memory before onnxruntime is imported
 import { debugAction } from './debugActions';
 import { InferenceEngine } from './inferenceEngine';
-import { assertNever, type WorkerRequest, type WorkerResponse } from './protocol';
+import { assertNever, isDebugWorkerName, type WorkerRequest, type WorkerResponse } from './protocol';
 import { RunQueue, type QueuedRequest } from './runQueue';
+import { countWasmMemory } from './wasmMemory';
 import { errorText } from './workerError';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -46,7 +46,7 @@ function receive(request: WorkerRequest): void {
       engine.downloads.cancel(); // at once, not queued: the download it stops is what the queue waits on
       return;
     case 'debug':
-      debugAction(request.action, { engine, queue }).then(
+      debugAction(request.action, { engine, queue, enabled: debug }).then(
         (stats) => stats && post({ type: 'debug-reply', id: request.id, stats }),
         (e: unknown) => post({ type: 'error', id: request.id, code: 'internal', message: errorText(e) }),
       );
@@ -71,6 +71,7 @@ function receive(request: WorkerRequest): void {
   }
 }
 
+const debug = isDebugWorkerName(self.name);
 const engine = new InferenceEngine(post);
 const queue = new RunQueue({
   handle,
@@ -84,6 +85,8 @@ const queue = new RunQueue({
 // onnxruntime's WASM threads start workers from this same script; they must not
 // take our message handler.
 if (!self.name.startsWith('em-pthread')) {
+  // Before onnxruntime is first imported (at the first model load), so every memory it makes is counted.
+  if (debug) countWasmMemory();
   self.addEventListener('message', (event: MessageEvent<unknown>) => {
     const request = event.data as { id?: unknown; type?: unknown } | null;
     if (typeof request !== 'object' || request === null || typeof request.id !== 'number') {
