@@ -9,6 +9,7 @@ import { configureForeignInput } from '../store/byoActions';
 import type { InputChoice } from '../model/deriveManifest';
 import { useAppStore } from '../store/store';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
+import { debugRequested } from '../worker/client';
 import { cameraDebug } from '../camera/cameraController';
 
 export interface ConvLensDebug {
@@ -30,7 +31,7 @@ declare global {
 }
 
 export function installDebugHook(search: string): void {
-  if (!new URLSearchParams(search).has('debug')) return;
+  if (!debugRequested(search)) return;
   window.__convlens = {
     loadModel: (url) => loadModel(new URL(url, document.baseURI).href),
     // A crash never answers; the client rejects it when the worker dies, which is the expected outcome.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tap } from './manifest';
-import { groupTapsByStage, stageLabel, tapOptionLabel } from './taps';
+import { groupTapsByStage, logitsTap, stageLabel, tapOptionLabel, tapOutputName } from './taps';
 
 const tap = (name: string, stage: number, kind: Tap['kind'] = 'block', shape = [40, 56, 56]): Tap => ({
   name,
@@ -24,5 +24,19 @@ describe('tap grouping', () => {
     expect(stageLabel(3)).toBe('Stage 3');
     expect(stageLabel(5)).toBe('Head');
     expect(tapOptionLabel(tap('features.3.0.block.0', 2, 'depthwise', [80, 28, 28]))).toBe('features.3.0.block.0 · depthwise 7×7 · 80×28×28');
+  });
+});
+
+describe('logitsTap', () => {
+  it('finds the class scores by kind, wherever they sit and whatever they are called', () => {
+    const head = { ...tap('output_0', 5, 'logits', [1000]), output: 'graph_out' };
+    const manifest = { taps: [tap('features.0.0', 0, 'conv'), head, tap('features.7.2', 4)] };
+    expect(logitsTap(manifest)).toBe(head);
+    expect(tapOutputName(head)).toBe('graph_out');
+    expect(tapOutputName(tap('logits', 5, 'logits', [101]))).toBe('logits');
+  });
+
+  it('is null for a model without a head', () => {
+    expect(logitsTap({ taps: [tap('features.0.0', 0, 'conv')] })).toBeNull();
   });
 });

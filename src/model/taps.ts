@@ -64,3 +64,16 @@ export function isMapTap(tap: Tap): boolean {
 export function defaultTap(manifest: Manifest): Tap {
   return manifest.taps.find(isMapTap) ?? manifest.taps[0]!;
 }
+
+/**
+ * The class scores, found by their kind: never by name (a foreign model's head can be called
+ * anything) or by position (a manifest may list taps after them). null: a model without a head.
+ */
+export function logitsTap(manifest: Pick<Manifest, 'taps'>): Tap | null {
+  return manifest.taps.findLast((t) => t.kind === 'logits') ?? null;
+}
+
+/** The graph value onnxruntime returns a tap under: a derived tap's `output`, else its name. */
+export function tapOutputName(tap: Tap): string {
+  return tap.output ?? tap.name;
+}

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { InferenceClient, InferenceError } from './client';
-import { transferablesOf, type RunResult, type TapOutput, type WorkerRequest, type WorkerResponse } from './protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createInferenceWorker, debugRequested, InferenceClient, InferenceError } from './client';
+import { DEBUG_WORKER_NAME, isDebugWorkerName, transferablesOf, WORKER_NAME, type RunResult, type TapOutput, type WorkerRequest, type WorkerResponse } from './protocol';
 
 const tapOutput = (name: string, data: Float32Array): TapOutput => ({ name, dims: [1, data.length], data });
 
@@ -136,5 +136,36 @@ describe('InferenceClient model loading', () => {
     const loading = client.loadFrom({ kind: 'url', url: 'http://x/m.onnx', cache: true }, null, 'auto', null);
     w.reply({ type: 'error', id: w.sent[0]!.id, code: 'not-onnx', message: 'not an ONNX model' });
     await expect(loading).rejects.toMatchObject({ code: 'not-onnx', message: 'not an ONNX model' });
+  });
+});
+
+describe('the worker of a ?debug page', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('is started under the debug name only when the address has ?debug', () => {
+    const started: WorkerOptions[] = [];
+    vi.stubGlobal(
+      'Worker',
+      class {
+        constructor(_url: URL, options: WorkerOptions) {
+          started.push(options);
+        }
+      },
+    );
+    expect(debugRequested('?debug')).toBe(true);
+    expect(debugRequested('?layer=features.0.0&debug=')).toBe(true);
+    expect(debugRequested('?backend=wasm')).toBe(false);
+    createInferenceWorker(true);
+    createInferenceWorker(false);
+    vi.stubGlobal('location', { search: '?sample=coffee&debug' });
+    createInferenceWorker();
+    expect(started).toEqual([
+      { type: 'module', name: DEBUG_WORKER_NAME },
+      { type: 'module', name: WORKER_NAME },
+      { type: 'module', name: DEBUG_WORKER_NAME },
+    ]);
+    expect([WORKER_NAME, DEBUG_WORKER_NAME].map(isDebugWorkerName)).toEqual([false, true]);
   });
 });

@@ -6,7 +6,7 @@ import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import type { BackendChoice, BackendInfo, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
 import type { ClassHead } from '../model/classHead';
-import { assertNever } from './protocol';
+import { assertNever, DEBUG_WORKER_NAME, WORKER_NAME } from './protocol';
 
 export class InferenceError extends Error {
   constructor(
@@ -45,8 +45,14 @@ function loadedReply(reply: WorkerResponse): LoadedReply {
   return { backend: reply.backend, compileMs: reply.compileMs, manifest: reply.manifest, fromCache: reply.fromCache };
 }
 
-export function createInferenceWorker(): Worker {
-  return new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'convlens-inference' });
+/** `?debug` in the page's address: the page installs its hook (src/app/debugHook.ts) and the worker its own. */
+export function debugRequested(search: string): boolean {
+  return new URLSearchParams(search).has('debug');
+}
+
+/** A page with `?debug` gets a worker with its test hooks; any other page one without them. */
+export function createInferenceWorker(debug = debugRequested(globalThis.location?.search ?? '')): Worker {
+  return new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: debug ? DEBUG_WORKER_NAME : WORKER_NAME });
 }
 
 export class InferenceClient {
@@ -56,7 +62,7 @@ export class InferenceClient {
   /** Called after a crashed worker has been replaced; the owner reloads the model. */
   onRestart: ((reason: string) => void) | null = null;
 
-  constructor(private readonly spawn: () => Worker = createInferenceWorker) {
+  constructor(private readonly spawn: () => Worker = () => createInferenceWorker()) {
     this.worker = this.start();
   }
 

@@ -99,6 +99,18 @@ export type ModelSource =
   | { kind: 'url'; url: string; /** keep it in Cache Storage so a reload does not download again */ cache: boolean }
   | { kind: 'files'; model: File; /** external data files, matched by name to the model's `location`s */ externalData: File[] };
 
+/**
+ * The worker's name (the Worker constructor's `name`, read as `self.name` before any message).
+ * A page opened with `?debug` starts it under DEBUG_WORKER_NAME: only such a worker answers
+ * debug actions and counts WebAssembly memory, so production runs without test hooks.
+ */
+export const WORKER_NAME = 'convlens-inference';
+export const DEBUG_WORKER_NAME = 'convlens-inference-debug';
+
+export function isDebugWorkerName(name: string): boolean {
+  return name === DEBUG_WORKER_NAME;
+}
+
 /** Fault injection and counters for tests and the `?debug` hook; never used by the app itself. */
 /**
  * 'hold-runs' makes the worker take the next photo or frame off its queue and then wait, before

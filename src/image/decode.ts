@@ -1,0 +1,104 @@
+/**
+ * From a photo file or a camera frame to raw RGBA pixels, with the browser's own decoder
+ * (createImageBitmap, so EXIF rotation is applied), the one way for both: pre-shrunk when
+ * huge, then read back from a 2D canvas. Runs in the worker; the pure steps after it
+ * (resize, crop, normalise) are preprocess.ts.
+ */
+import { mirrorRgbaInPlace } from './mirror';
+import { preShrinkSize } from './preShrink';
+import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from './sniff';
+
+/** A photo the browser cannot turn into pixels; the message says why in words a student can act on. */
+export class DecodeError extends Error {}
+
+export interface Decoded {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** Size after EXIF rotation, before any pre-shrinking. */
+  source: { width: number; height: number };
+  format: ImageFormat;
+  frames: number | null;
+}
+
+type Pixels = Omit<Decoded, 'format' | 'frames'>;
+
+// Raw decoded values, as PIL sees them: no colour management, no premultiplication.
+const BITMAP_OPTIONS: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' };
+
+/** Frames of an animated image, from the browser's own decoder (WebCodecs); null where unknown. */
+async function frameCount(image: Blob, format: ImageFormat): Promise<number | null> {
+  if (typeof ImageDecoder === 'undefined' || (format !== 'gif' && format !== 'webp' && format !== 'png')) return null;
+  let decoder: ImageDecoder | null = null;
+  try {
+    decoder = new ImageDecoder({ data: image.stream(), type: `image/${format}` });
+    await decoder.completed;
+    return decoder.tracks.selectedTrack?.frameCount ?? null;
+  } catch {
+    return null;
+  } finally {
+    decoder?.close();
+  }
+}
+
+export async function decodeImage(image: Blob): Promise<Decoded> {
+  const head = new Uint8Array(await image.slice(0, SNIFF_BYTES).arrayBuffer());
+  const format = sniffFormat(head);
+  // Chrome decodes a cut-off JPEG without complaint, greying out the missing part.
+  if (format === 'jpeg' && jpegIsTruncated(new Uint8Array(await image.arrayBuffer()))) throw new DecodeError(TRUNCATED_JPEG_MESSAGE);
+  // Counting frames reads the file a second time: let it overlap with the decode.
+  const frames = frameCount(image, format);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(image, BITMAP_OPTIONS);
+  } catch {
+    throw new DecodeError(undecodableMessage(format, head));
+  }
+  return { ...(await bitmapPixels(bitmap, (b) => b.close())), format, frames: await frames };
+}
+
+/**
+ * A camera frame's pixels (mirrored when asked), by the photo's path from here on. `release`
+ * is called on the frame exactly once, as soon as its pixels are read, and on every failure.
+ */
+export async function decodeFrame(frame: ImageBitmap, mirror: boolean, release: (frame: ImageBitmap) => void): Promise<Decoded> {
+  const decoded: Decoded = { ...(await bitmapPixels(frame, release)), format: 'unknown', frames: null };
+  if (mirror) mirrorRgbaInPlace(decoded.rgba, decoded.width, decoded.height);
+  return decoded;
+}
+
+/**
+ * Pre-shrunk when huge, then read back raw from a 2D canvas. Takes ownership of the
+ * bitmap: `release` is called on it exactly once, as early as possible, whatever happens.
+ */
+async function bitmapPixels(original: ImageBitmap, release: (bitmap: ImageBitmap) => void): Promise<Pixels> {
+  let released = false;
+  const releaseOriginal = () => {
+    if (released) return;
+    released = true;
+    release(original);
+  };
+  let bitmap = original;
+  const source = { width: bitmap.width, height: bitmap.height };
+  try {
+    const shrunk = preShrinkSize(bitmap.width, bitmap.height);
+    if (shrunk) {
+      bitmap = await createImageBitmap(original, { ...BITMAP_OPTIONS, resizeWidth: shrunk.width, resizeHeight: shrunk.height, resizeQuality: 'high' });
+      // The full-size bitmap is closed as soon as the smaller one exists.
+      releaseOriginal();
+    }
+    const { width, height } = bitmap;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new DecodeError('No 2D canvas is available to read the image pixels.');
+    ctx.drawImage(bitmap, 0, 0);
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    // Release the canvas backing store now rather than at the next GC.
+    canvas.width = 0;
+    canvas.height = 0;
+    return { rgba, width, height, source };
+  } finally {
+    if (bitmap !== original) bitmap.close();
+    releaseOriginal();
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The worker's one loaded model and everything done with it: loading, photos and camera
+ * frames run through every tap, the class evidence head, occlusion. Each method does one
+ * request's work and posts its answer; the run queue decides when it runs. It keeps the
+ * model it has until a new one is fully checked, and moves from WebGPU to WASM by itself
+ * when the GPU fails a run or loses its device.
+ */
+import { findClassHead } from '../model/classHead';
+import type { InputChoice } from '../model/deriveManifest';
+import type { Manifest } from '../model/manifest';
+import { readInitializers } from '../model/onnxInitializers';
+import { readOnnx } from '../model/onnxProto';
+import { logitsTap, tapOutputName } from '../model/taps';
+import { decodeFrame, decodeImage, type Decoded } from '../image/decode';
+import { cropToRgba } from '../image/normaliseInput';
+import { preprocess } from '../image/preprocess';
+import { GpuDeviceWatch, reopenOnWasm } from './backend';
+import { ModelDownloads } from './modelBytes';
+import { loadModel, reconfigureInput, type Loaded, type LoadedModel, type LoadProgress, type LoadRequest } from './modelLoad';
+import { runOcclusion } from './occlusion';
+import { transferablesOf, type BackendName, type DecodeInfo, type RunResult, type TapOutput, type WorkerResponse } from './protocol';
+import { OCCLUSION_CANCELLED } from './runQueue';
+import { runTaps, saneOutputs } from './tapRun';
+import { WorkerError, asWorkerError, errorText, noModel } from './workerError';
+
+export type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
+
+export interface OcclusionRequest {
+  image: Blob;
+  classIndex: number;
+  patch: number;
+  stride: number;
+}
+
+function decodeInfo(d: Decoded, transparent: boolean): DecodeInfo {
+  return { format: d.format, width: d.width, height: d.height, transparent, frames: d.frames };
+}
+
+/** The graph value of the class scores, which the class head and occlusion start from. */
+function logitsValue(manifest: Manifest): string {
+  const tap = logitsTap(manifest);
+  if (!tap) throw new WorkerError('model-invalid', 'This model has no class scores to explain.');
+  return tapOutputName(tap);
+}
+
+export class InferenceEngine {
+  private model: LoadedModel | null = null;
+  private readonly gpu = new GpuDeviceWatch();
+  readonly downloads = new ModelDownloads();
+  /** Occlusion request running now, and whether it was asked to stop. */
+  private occluding: { id: number; cancelled: boolean } | null = null;
+  /** For the debug counters: session runs, and camera frames received and closed. */
+  readonly counters = { runsExecuted: 0, framesReceived: 0, framesClosed: 0 };
+
+  constructor(private readonly post: Post) {}
+
+  get backend(): BackendName | null {
+    return this.model?.backend.name ?? null;
+  }
+
+  private progress(id: number): LoadProgress {
+    return (stage, loaded, total) => this.post({ type: 'progress', id, stage, loaded, total });
+  }
+
+  private loaded(): LoadedModel {
+    if (!this.model) throw noModel();
+    return this.model;
+  }
+
+  private answerLoaded(id: number, { model, compileMs, fromCache }: Loaded): void {
+    this.post({ type: 'model-loaded', id, backend: model.backend, compileMs, manifest: model.manifest, fromCache });
+  }
+
+  async load(id: number, request: LoadRequest): Promise<void> {
+    const loaded = await loadModel(request, { progress: this.progress(id), downloads: this.downloads, gpu: this.gpu, onGpu: () => this.model?.backend.name === 'webgpu' });
+    const previous = this.model;
+    this.model = loaded.model;
+    if (previous && previous.session !== loaded.model.session) await previous.session.release().catch(() => undefined);
+    this.answerLoaded(id, loaded);
+  }
+
+  async configureInput(id: number, choice: InputChoice): Promise<void> {
+    const loaded = await reconfigureInput(this.loaded(), choice, this.progress(id));
+    this.model = loaded.model;
+    this.answerLoaded(id, loaded);
+  }
+
+  private async fallBackToWasm(m: LoadedModel, reason: string): Promise<LoadedModel> {
+    const opened = await reopenOnWasm(m.bytes, m.externalData, reason);
+    await m.session.release().catch(() => undefined);
+    this.model = { ...m, ...opened };
+    return this.model;
+  }
+
+  /** The model to run now: on a lost GPU device, the same model moved to WASM first. */
+  private async current(): Promise<LoadedModel> {
+    const m = this.loaded();
+    if (m.backend.name === 'webgpu' && this.gpu.lost) return this.fallBackToWasm(m, `The GPU device was lost (${this.gpu.lost}), using WASM`);
+    return m;
+  }
+
+  async run(id: number, image: Blob): Promise<void> {
+    const m = await this.current();
+    this.post({ type: 'progress', id, stage: 'decode', loaded: 0, total: null });
+    const t0 = performance.now();
+    const decoded = await decodeImage(image);
+    await this.runDecoded(id, m, decoded, t0, false);
+  }
+
+  frameReceived(): void {
+    this.counters.framesReceived++;
+  }
+
+  closeFrame(frame: ImageBitmap): void {
+    frame.close();
+    this.counters.framesClosed++;
+  }
+
+  /** A camera frame: its pixels take the photo's path from here on (same pre-shrink, resize, crop, normalise). */
+  async runFrame(id: number, frame: ImageBitmap, mirror: boolean): Promise<void> {
+    const t0 = performance.now();
+    let m: LoadedModel;
+    try {
+      m = await this.current();
+    } catch (e) {
+      this.closeFrame(frame);
+      throw e;
+    }
+    // Closed as soon as its pixels are read, and on every failure.
+    const decoded = await decodeFrame(frame, mirror, (f) => this.closeFrame(f));
+    await this.runDecoded(id, m, decoded, t0, true);
+  }
+
+  private runTaps(m: LoadedModel, tensor: Float32Array): Promise<TapOutput[]> {
+    this.counters.runsExecuted++;
+    return runTaps(m, tensor);
+  }
+
+  private async runDecoded(id: number, loaded: LoadedModel, decoded: Decoded, t0: number, keepFrame: boolean): Promise<void> {
+    let m = loaded;
+    const t1 = performance.now();
+    const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
+    const t2 = performance.now();
+    this.post({ type: 'progress', id, stage: 'inference', loaded: 0, total: null });
+    let taps: TapOutput[];
+    try {
+      taps = await this.runTaps(m, pre.tensor);
+      if (m.backend.name === 'webgpu' && !saneOutputs(taps, m.manifest)) throw new Error('WebGPU returned invalid (zero or non-finite) logits');
+    } catch (e) {
+      if (m.backend.name !== 'webgpu') throw asWorkerError(e, 'inference', 'Inference failed: ');
+      m = await this.fallBackToWasm(m, `WebGPU run failed (${errorText(e)}), using WASM`);
+      taps = await this.runTaps(m, pre.tensor);
+    }
+    const t3 = performance.now();
+    const result: RunResult = {
+      taps,
+      crop: { width: pre.crop.width, height: pre.crop.height, data: cropToRgba(pre.crop) },
+      source: decoded.source,
+      decoded: decodeInfo(decoded, pre.transparent),
+      decodeMs: t1 - t0,
+      preprocessMs: t2 - t1,
+      inferenceMs: t3 - t2,
+      backend: m.backend,
+      ...(keepFrame ? { frame: { width: decoded.width, height: decoded.height, data: decoded.rgba } } : {}),
+    };
+    this.post({ type: 'run-result', id, result }, transferablesOf(result));
+  }
+
+  /** The exact class evidence head (src/model/classHead.ts) of the loaded model, read from its graph. */
+  async classHead(id: number): Promise<void> {
+    const m = this.loaded();
+    const found = findClassHead(readOnnx(m.bytes), logitsValue(m.manifest), (names) => readInitializers(m.bytes, names));
+    this.post({ type: 'class-head', id, head: found.ok ? found.head : null, reason: found.ok ? null : found.reason });
+  }
+
+  /** Stops the running occlusion between two of its batches: the one `target` names, or any. */
+  stopOcclusion(target?: number): void {
+    if (this.occluding && (target === undefined || this.occluding.id === target)) this.occluding.cancelled = true;
+  }
+
+  async occlude(id: number, { image, classIndex, patch, stride }: OcclusionRequest): Promise<void> {
+    const m = this.loaded();
+    const job = { id, cancelled: false };
+    this.occluding = job;
+    try {
+      const decoded = await decodeImage(image);
+      const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
+      const batch = readOnnx(m.bytes).inputs.find((i) => i.name === m.manifest.input.name)?.dims?.[0];
+      const result = await runOcclusion({
+        ort: m.ort,
+        session: m.session,
+        input: m.manifest.input,
+        logitsName: logitsValue(m.manifest),
+        dynamicBatch: typeof batch === 'string' || batch === null,
+        tensor: pre.tensor,
+        classIndex,
+        patch,
+        stride,
+        isCancelled: () => job.cancelled,
+        cancelled: () => new WorkerError('cancelled', OCCLUSION_CANCELLED),
+        progress: (loaded, total) => this.post({ type: 'progress', id, stage: 'occlusion', loaded, total }),
+      });
+      this.post({ type: 'occlusion-result', id, result }, [result.map.buffer as ArrayBuffer]);
+    } catch (e) {
+      throw asWorkerError(e, 'inference', 'Occlusion failed: ');
+    } finally {
+      if (this.occluding === job) this.occluding = null;
+    }
+  }
+
+  /** Debug action 'lose-gpu': destroys the WebGPU device under the loaded model, as a driver reset would. */
+  async loseGpu(): Promise<void> {
+    const m = this.model;
+    if (m?.backend.name !== 'webgpu') return;
+    const device = await m.ort.env.webgpu.device;
+    device.destroy();
+    await device.lost;
+  }
+}
