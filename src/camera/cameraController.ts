@@ -4,10 +4,13 @@
  * own pixel path. One frame is in flight and at most one waits here, a newer one
  * replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page)
  * stops the stream, so the camera light goes off, and makes the last processed frame the
- * photo through runPhoto, the one path every photo takes: every tool then works on it.
+ * photo through runPhotoInSlot, the one path every photo takes: every tool then works on it.
  */
-import { claimRunId, clampWindow, inferenceClient, runPhoto, toActivations } from '../store/actions';
+import { errorText } from '../app/errorText';
+import { toImageData } from '../render/drawRgba';
+import { photoRef, runPhotoInSlot, showFrameResult } from '../store/photoActions';
 import { useAppStore } from '../store/store';
+import { inferenceClient } from '../store/workerClient';
 import { InferenceError } from '../worker/client';
 import type { RgbaImage, RunResult } from '../worker/protocol';
 import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
@@ -199,15 +202,10 @@ function send(mySession: number, frame: Grabbed): void {
 
 function apply(mySession: number, result: RunResult, grabMs: number, started: number): void {
   if (mySession !== session || useCameraStore.getState().state !== 'live') return;
-  const app = useAppStore.getState();
-  if (!app.model) return;
-  const runId = claimRunId();
   const now = performance.now();
-  const activations = toActivations(runId, LIVE_PHOTO_NAME, null, app.model.manifest, result, now - started);
-  const backendChanged = app.model.backend.name !== result.backend.name || app.model.backend.fallbackReason !== result.backend.fallbackReason;
-  useAppStore.setState(backendChanged ? { activations, model: { ...app.model, backend: result.backend } } : { activations });
-  if (backendChanged) useCameraStore.setState({ backend: result.backend.name });
-  if (!app.activations) clampWindow();
+  const runId = showFrameResult(LIVE_PHOTO_NAME, result, now - started);
+  if (runId === null) return;
+  if (useCameraStore.getState().backend !== result.backend.name) useCameraStore.setState({ backend: result.backend.name });
   lastFrame = result.frame ?? null;
   counters.applied++;
   rate.tick(now);
@@ -220,10 +218,10 @@ function frameFailed(mySession: number, e: unknown): void {
     counters.superseded++;
     return;
   }
-  // A crashed worker is replaced and the model reloaded (actions.ts); frames resume then.
+  // A crashed worker is replaced and the model reloaded (store/modelActions.ts); frames resume then.
   if (e instanceof InferenceError && (e.code === 'worker-crashed' || e.code === 'no-model')) return;
   if (mySession !== session) return;
-  alert(`Could not process a camera frame: ${e instanceof Error ? e.message : String(e)}`);
+  alert(`Could not process a camera frame: ${errorText(e)}`);
   void pauseCamera();
 }
 
@@ -245,15 +243,14 @@ function stopStream(): void {
   useCameraStore.setState({ fps: 0 });
 }
 
-/** Makes the last processed frame the app's photo, through runPhoto like any photo. */
+/** Makes the last processed frame the app's photo, through runPhotoInSlot like any photo. */
 async function freeze(): Promise<void> {
   const frame = lastFrame;
   if (!frame) return;
   lastFrame = null;
-  const blob = await encodePng(frame);
-  const name = `camera-frame-${timestamp(new Date())}.png`;
-  useCameraStore.setState({ frozen: { blob, name } });
-  await runPhoto(blob, name);
+  const photo = photoRef(await encodePng(frame), `camera-frame-${timestamp(new Date())}.png`);
+  useCameraStore.setState({ frozen: photo });
+  await runPhotoInSlot('main', photo);
 }
 
 /** The frame's exact pixels as a PNG (lossless: opaque pixels are stored as they are). */
@@ -261,7 +258,7 @@ export async function encodePng(frame: RgbaImage): Promise<Blob> {
   const canvas = new OffscreenCanvas(frame.width, frame.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('No 2D canvas is available to save the frame.');
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), frame.width, frame.height), 0, 0);
+  ctx.putImageData(toImageData(frame), 0, 0);
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
@@ -330,9 +327,10 @@ function installListeners(): void {
   // Another photo chosen (drop, sample, file): the camera steps aside.
   useAppStore.subscribe((s, prev) => {
     // The same blob again (a model switch re-runs the photo) is not another photo.
-    if (!s.lastPhoto || s.lastPhoto.blob === prev.lastPhoto?.blob) return;
+    const photo = s.photos.main;
+    if (!photo || photo.blob === prev.photos.main?.blob) return;
     const camera = useCameraStore.getState();
-    if (camera.state === 'off' || s.lastPhoto.blob === camera.frozen?.blob) return;
+    if (camera.state === 'off' || photo.blob === camera.frozen?.blob) return;
     stopStream();
     setState('off');
   });
