@@ -12,7 +12,7 @@ import { configureForeignInput, loadModel } from '../store/modelActions';
 import { useAppStore } from '../store/store';
 import { inferenceClient } from '../store/workerClient';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
-import { cameraDebug } from '../camera/cameraController';
+import { cameraDebug } from '../camera/frameStats';
 
 export interface ConvLensDebug {
   /** Loads the manifest at url (relative to the page) and its model, as a model menu would. */
