@@ -118,6 +118,20 @@ describe('commitModel, through every way a model loads', () => {
     expect(state().photoError).toBeNull();
   });
 
+  it('a load overtaken by a newer one is dropped: the newer model is committed, whatever answers last', async () => {
+    await showingTwoPhotosOnA();
+    fake.holdLoads = true;
+    const older = loadForeignModel({ kind: 'url', url: 'https://models.test/resnet18.onnx', cache: true });
+    const newer = loadModel(manifestUrl('model-b'));
+    await vi.waitFor(() => expect(fake.loads).toHaveLength(3));
+    fake.finishLoads();
+    await expect(older).resolves.toBe(false);
+    await newer;
+    expect(state().model?.manifest.id).toBe('model-b');
+    expect(state().model?.link).toBeUndefined();
+    expect(state().activations?.tensors.get('features.0.0')!.shape).toEqual([16, 2, 2]);
+  });
+
   it('a model that fails to load leaves the previous model, its results and the view as they were', async () => {
     await showingTwoPhotosOnA();
     const before = state();

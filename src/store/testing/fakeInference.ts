@@ -58,13 +58,17 @@ export interface FakeRun {
   fail(error: Error): void;
 }
 
-export class FakeInference {
+/** Implements the client methods the actions call (type-checked against the real client). */
+export class FakeInference implements Pick<InferenceClient, 'loadModel' | 'loadFrom' | 'configureInput' | 'run'> {
   readonly runs: FakeRun[] = [];
   readonly loads: { source: ModelSource; manifest: Manifest | null; input: InputChoice | null }[] = [];
   /** What a foreign model (loadFrom without a manifest) derives to. */
   foreignManifest: Manifest = testManifest('foreign');
   /** Runs answer on their own (the next value each time) unless a test holds them. */
   holdRuns = false;
+  /** Model loads answer on their own unless a test holds them (release with finishLoads). */
+  holdLoads = false;
+  private heldLoads: (() => void)[] = [];
   private loaded: Manifest | null = null;
   private nextValue = 1;
 
@@ -79,8 +83,14 @@ export class FakeInference {
   async loadFrom(source: ModelSource, manifest: Manifest | null, _backend: BackendChoice, input: InputChoice | null, onProgress?: (p: Progress) => void): Promise<LoadedReply> {
     this.loads.push({ source, manifest, input });
     onProgress?.({ stage: 'compile', loaded: 0, total: null });
+    if (this.holdLoads) await new Promise<void>((resolve) => this.heldLoads.push(resolve));
     this.loaded = manifest ?? this.foreignManifest;
     return { backend: WASM, compileMs: 1, manifest: this.loaded, fromCache: false };
+  }
+
+  /** Answers the held model loads, oldest first. */
+  finishLoads(): void {
+    for (const finish of this.heldLoads.splice(0)) finish();
   }
 
   async configureInput(_input: InputChoice): Promise<LoadedReply> {
