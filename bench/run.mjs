@@ -232,7 +232,7 @@ async function appRun(context, manifest, id) {
     } catch {}
   });
   const t0 = Date.now();
-  await page.goto(`http://127.0.0.1:${PORT}/?modelId=${id}`);
+  await page.goto(`http://127.0.0.1:${PORT}/?debug&modelId=${id}`);
   await page.locator('p[role="status"][data-status="ready"]').waitFor({ timeout: 180_000 });
   const firstReadyMs = Date.now() - t0;
   const status = await page.locator('p[role="status"]').textContent();

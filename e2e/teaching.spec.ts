@@ -143,13 +143,16 @@ test('the grid sorts by mean, max and share active, hides dead channels and show
 });
 
 test('tiles far below the window are painted when they scroll into view, and then show their channel exactly', async ({ page }) => {
+  // The grid's paint log is a test global, present only with ?debug (src/app/debugHook.ts).
+  await page.goto('./?debug');
+  await waitForModel(page);
   await runSampleButton(page, 'Espresso', 'coffee.png');
   const tap = 'features.1.0.block.4';
   const { tensor: t } = await longGridWithUnpaintedTail(page, tap);
-  const paintsBefore = await page.evaluate(() => (globalThis as { __convlensGridPaints?: number[] }).__convlensGridPaints!.length);
+  const paintsBefore = await page.evaluate(() => window.__convlensGridPaints!.length);
   expect(await tilePixels(page, `${tap} channel 159`)).toEqual(expectedTile(t, 159, 'channel', 'viridis'));
   // Scrolling painted that tile alone: the grid as a whole was not repainted.
-  expect(await page.evaluate(() => (globalThis as { __convlensGridPaints?: number[] }).__convlensGridPaints!.length)).toBe(paintsBefore);
+  expect(await page.evaluate(() => window.__convlensGridPaints!.length)).toBe(paintsBefore);
   // A colour map change repaints what is on screen, and the rest as it comes into view.
   await page.getByLabel('Colour map').selectOption('magma');
   await page.evaluate(() => window.scrollTo(0, 0));

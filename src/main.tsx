@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
-import { initApp } from './store/actions';
+import { initApp } from './store/startup';
 import { startServiceWorker } from './offline/register';
-import { startUrlSync } from './app/urlSync';
+import { startAddressBar } from './app/addressBar';
 import { installDebugHook } from './app/debugHook';
 import './styles.css';
 import { loadThemePreference, startTheme } from './app/theme';
@@ -16,7 +16,7 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-startUrlSync();
+startAddressBar();
 installDebugHook(location.search);
 void initApp();
 void startServiceWorker();

@@ -1,16 +1,19 @@
 /**
- * `window.__convlens`, present only with `?debug` in the URL: lets the robustness
- * tests (and a curious teacher in the console) load another manifest, read the
- * worker's counters, and inject faults (kill the worker, lose the GPU device).
- * The app itself never calls any of it.
+ * The only test and benchmark globals, present only with `?debug` in the URL:
+ * `window.__convlens` lets the robustness tests (and a curious teacher in the console)
+ * load another manifest, read the worker's counters, and inject faults (kill the worker,
+ * lose the GPU device); `window.__convlensGridPaints` is the grid's recent paint times
+ * for `npm run bench`. The app itself never calls any of it; e2e/no-test-hooks.spec.ts
+ * checks that the production page without ?debug has none of them.
  */
-import { inferenceClient, loadModel } from '../store/actions';
-import { configureForeignInput } from '../store/byoActions';
+import { gridPaints } from '../components/gridPaints';
 import type { InputChoice } from '../model/deriveManifest';
+import { configureForeignInput, loadModel } from '../store/modelActions';
 import { useAppStore } from '../store/store';
+import { inferenceClient } from '../store/workerClient';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
 import { debugRequested } from '../worker/client';
-import { cameraDebug } from '../camera/cameraController';
+import { cameraDebug } from '../camera/frameStats';
 
 export interface ConvLensDebug {
   /** Loads the manifest at url (relative to the page) and its model, as a model menu would. */
@@ -27,6 +30,8 @@ export interface ConvLensDebug {
 declare global {
   interface Window {
     __convlens?: ConvLensDebug;
+    /** Recent grid paint durations in ms (src/components/gridPaints.ts). */
+    __convlensGridPaints?: number[];
   }
 }
 
@@ -40,4 +45,5 @@ export function installDebugHook(search: string): void {
     store: useAppStore,
     camera: cameraDebug,
   };
+  window.__convlensGridPaints = gridPaints;
 }

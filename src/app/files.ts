@@ -8,7 +8,8 @@ export interface PickedPhoto {
   error: string | null;
 }
 
-function looksLikeImage(file: File): boolean {
+/** A photo by its type or, when the browser gives none, by its name. */
+export function isImageFile(file: File): boolean {
   return file.type.startsWith('image/') || /\.(jpe?g|png|gif|webp|bmp|avif|heic|heif|tiff?)$/i.test(file.name);
 }
 
@@ -20,7 +21,7 @@ export function pickPhoto(files: readonly File[], folders = 0): PickedPhoto {
       error: folders > 0 ? 'A folder was dropped. Drop an image file (JPEG, PNG, WebP, GIF) instead.' : 'Nothing that looks like a file was dropped.',
     };
   }
-  const image = files.find(looksLikeImage) ?? files[0]!;
+  const image = files.find(isImageFile) ?? files[0]!;
   const others = files.length - 1 + folders;
   const notice = others > 0 ? `${files.length + folders} items were dropped; showing "${image.name}" only.` : null;
   return { file: image, notice, error: null };

@@ -13,11 +13,11 @@ const SRC = resolve(import.meta.dirname, '..');
 
 /** file → number of fetch( calls, and what each fetches. */
 const ALLOWED: Record<string, { calls: number; what: string }> = {
-  'app/runSample.ts': { calls: 1, what: 'a bundled sample photo, same origin' },
+  'store/photoActions.ts': { calls: 1, what: 'a bundled sample photo, same origin' },
   'app/hubClient.ts': { calls: 1, what: "a Hugging Face repo's file list, config.json, preprocessor_config.json" },
   'worker/modelBytes.ts': { calls: 1, what: 'the model file (same origin, a Hub file or a typed Model URL)' },
-  'store/actions.ts': { calls: 1, what: 'models/index.json and a bundled manifest, same origin' },
-  'store/byoActions.ts': { calls: 1, what: 'imagenet-labels.txt, same origin' },
+  'store/modelActions.ts': { calls: 1, what: 'models/index.json and a bundled manifest, same origin' },
+  'store/modelLabels.ts': { calls: 1, what: 'imagenet-labels.txt, same origin' },
   'offline/sw.ts': { calls: 2, what: 'the service worker passing the page’s own requests on' },
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeViewState, encodeViewState, type UrlViewState } from './urlState';
+import { decodeStartup, decodeViewState, encodeViewState, withModelLink, type UrlViewState } from './urlState';
 
 describe('URL view state', () => {
   it('round-trips every field', () => {
@@ -31,5 +31,23 @@ describe('URL view state', () => {
     ).toEqual({});
     expect(decodeViewState('?first=99999999&cmap=cividis')).toEqual({ cmap: 'cividis' });
     expect(decodeViewState('')).toEqual({});
+  });
+});
+
+describe('start-up parameters and ?model=', () => {
+  const base = 'https://example.org/convlens/';
+  it('reads the backend, a bundled model id and a foreign model (a URL made absolute, or an hf: link)', () => {
+    expect(decodeStartup('?backend=webgpu&modelId=convnext-tiny', base)).toEqual({ backend: 'webgpu', modelId: 'convnext-tiny', model: null });
+    expect(decodeStartup('?backend=cuda&model=models/x.onnx', base)).toEqual({ backend: 'auto', modelId: null, model: { kind: 'url', url: 'https://example.org/convlens/models/x.onnx' } });
+    expect(decodeStartup('?model=hf:Xenova/convnext-tiny-224:fp16', base).model).toEqual({ kind: 'hub', link: 'hf:Xenova/convnext-tiny-224:fp16' });
+    expect(decodeStartup('?model=http://[bad', base).model).toBeNull();
+  });
+
+  it('names the loaded foreign model in ?model= and drops it for a bundled one, leaving the rest', () => {
+    const search = withModelLink('?layer=stem&debug=', 'hf:Xenova/convnext-tiny-224');
+    expect(new URLSearchParams(search).get('model')).toBe('hf:Xenova/convnext-tiny-224');
+    expect(decodeStartup(search, base).model).toEqual({ kind: 'hub', link: 'hf:Xenova/convnext-tiny-224' });
+    expect(withModelLink(search, null)).toBe('?layer=stem&debug=');
+    expect(withModelLink('?model=https%3A%2F%2Fx.test%2Fm.onnx', null)).toBe('');
   });
 });

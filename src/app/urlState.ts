@@ -1,13 +1,16 @@
 /**
- * The shareable part of the view, as URL query parameters. Decoding validates every
- * value and drops what it does not recognise, so a hand-edited or stale link still
- * opens the app; a layer name is checked against the model later, when it has loaded.
+ * The address bar's parameters, read and written as pure functions (src/app/addressBar.ts
+ * is the one module that touches the address bar). The shareable part of the view: decoding
+ * validates every value and drops what it does not recognise, so a hand-edited or stale link
+ * still opens the app; a layer name is checked against the model later, when it has loaded.
+ * What start-up reads (backend, model) is decoded by decodeStartup.
  */
 import { isColormapId, type ColormapId } from '../render/colormaps';
 import { NORMALISATION_MODES, type NormalisationMode } from '../render/normalise';
 import { isSortKey } from '../render/channelOrder';
 import type { ChannelSortKey } from '../render/stats';
 import { MAIN_VIEWS, type MainView } from '../store/teachingSlice';
+import type { BackendChoice } from '../worker/protocol';
 import { SAMPLES } from './samples';
 
 export interface UrlViewState {
@@ -68,6 +71,41 @@ export function encodeViewState(state: UrlViewState, currentSearch = ''): string
     const v = state[k];
     if (v !== undefined) p.set(k, String(v));
   }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+/** What a link asks of start-up; read once, before the first model loads. */
+export interface StartupRequest {
+  /** ?backend=wasm|webgpu forces a backend; anything else lets the app choose. */
+  backend: BackendChoice;
+  /** ?modelId=<id>: a bundled model from the index (the benchmark uses it). */
+  modelId: string | null;
+  /** ?model=hf:owner/name[@rev][:variant] (a Hugging Face model) or ?model=<url> (a foreign ONNX model, made absolute). */
+  model: { kind: 'hub'; link: string } | { kind: 'url'; url: string } | null;
+}
+
+export function decodeStartup(search: string, base: string): StartupRequest {
+  const p = new URLSearchParams(search);
+  const b = p.get('backend');
+  const raw = p.get('model');
+  let model: StartupRequest['model'] = null;
+  if (raw?.startsWith('hf:')) model = { kind: 'hub', link: raw };
+  else if (raw) {
+    try {
+      model = { kind: 'url', url: new URL(raw, base).href };
+    } catch {
+      model = null;
+    }
+  }
+  return { backend: b === 'wasm' || b === 'webgpu' ? b : 'auto', modelId: p.get('modelId'), model };
+}
+
+/** The query string with ?model= saying which foreign model is loaded (null: a bundled one, or dropped files: none). */
+export function withModelLink(currentSearch: string, link: string | null): string {
+  const p = new URLSearchParams(currentSearch);
+  if (link) p.set('model', link);
+  else p.delete('model');
   const s = p.toString();
   return s ? `?${s}` : '';
 }

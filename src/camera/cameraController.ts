@@ -4,10 +4,12 @@
  * own pixel path. One frame is in flight and at most one waits here, a newer one
  * replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page)
  * stops the stream, so the camera light goes off, and makes the last processed frame the
- * photo through runPhoto, the one path every photo takes: every tool then works on it.
+ * photo through runPhotoInSlot, the one path every photo takes: every tool then works on it.
  */
-import { claimRunId, clampWindow, inferenceClient, runPhoto, toActivations } from '../store/actions';
+import { errorText } from '../app/errorText';
+import { photoRef, runPhotoInSlot, showFrameResult } from '../store/photoActions';
 import { useAppStore } from '../store/store';
+import { inferenceClient } from '../store/workerClient';
 import { InferenceError } from '../worker/client';
 import type { RgbaImage, RunResult } from '../worker/protocol';
 import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
@@ -15,21 +17,11 @@ import { useCameraStore } from './cameraStore';
 import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
 import { RateMeter } from './rate';
 import { LatestFrame } from './latestFrame';
+import { encodePng, timestamp } from './framePng';
+import { frameCounters, recordFrameTiming } from './frameStats';
 
 /** Name the views show for a live frame (the grid's data-photo). */
 export const LIVE_PHOTO_NAME = 'camera';
-
-/** Per-frame timings for the benchmark and the ?debug hook (ms; never used by the app). */
-export interface FrameTiming {
-  grabMs: number;
-  decodeMs: number;
-  preprocessMs: number;
-  inferenceMs: number;
-  /** Frame grabbed → its result is in the store. */
-  totalMs: number;
-  runId: number;
-  appliedAt: number;
-}
 
 let video: HTMLVideoElement | null = null;
 let stream: MediaStream | null = null;
@@ -49,8 +41,6 @@ interface Grabbed {
   started: number;
 }
 const frames = new LatestFrame<Grabbed>();
-const counters = { grabbed: 0, handedOver: 0, closedOnPage: 0, applied: 0, superseded: 0 };
-const timings: FrameTiming[] = [];
 
 /** The panel's <video> element, where the stream plays (and frames are grabbed from). */
 export function attachVideo(el: HTMLVideoElement | null): void {
@@ -157,10 +147,10 @@ async function grab(mySession: number, mediaTime: number): Promise<void> {
   } finally {
     grabbing = false;
   }
-  counters.grabbed++;
+  frameCounters.grabbed++;
   if (mySession !== session) {
     bitmap.close();
-    counters.closedOnPage++;
+    frameCounters.closedOnPage++;
     return;
   }
   const step = frames.offer({ bitmap, grabMs: performance.now() - started, started });
@@ -170,11 +160,11 @@ async function grab(mySession: number, mediaTime: number): Promise<void> {
 
 function closeOnPage(frame: Grabbed): void {
   frame.bitmap.close();
-  counters.closedOnPage++;
+  frameCounters.closedOnPage++;
 }
 
 function send(mySession: number, frame: Grabbed): void {
-  counters.handedOver++;
+  frameCounters.handedOver++;
   // Sends the waiting frame the moment this one is answered, before the page paints
   // this one's result, so the worker does not sit idle.
   const next = () => {
@@ -199,31 +189,25 @@ function send(mySession: number, frame: Grabbed): void {
 
 function apply(mySession: number, result: RunResult, grabMs: number, started: number): void {
   if (mySession !== session || useCameraStore.getState().state !== 'live') return;
-  const app = useAppStore.getState();
-  if (!app.model) return;
-  const runId = claimRunId();
   const now = performance.now();
-  const activations = toActivations(runId, LIVE_PHOTO_NAME, null, app.model.manifest, result, now - started);
-  const backendChanged = app.model.backend.name !== result.backend.name || app.model.backend.fallbackReason !== result.backend.fallbackReason;
-  useAppStore.setState(backendChanged ? { activations, model: { ...app.model, backend: result.backend } } : { activations });
-  if (backendChanged) useCameraStore.setState({ backend: result.backend.name });
-  if (!app.activations) clampWindow();
+  const runId = showFrameResult(LIVE_PHOTO_NAME, result, now - started);
+  if (runId === null) return;
+  if (useCameraStore.getState().backend !== result.backend.name) useCameraStore.setState({ backend: result.backend.name });
   lastFrame = result.frame ?? null;
-  counters.applied++;
+  frameCounters.applied++;
   rate.tick(now);
-  timings.push({ grabMs, decodeMs: result.decodeMs, preprocessMs: result.preprocessMs, inferenceMs: result.inferenceMs, totalMs: now - started, runId, appliedAt: now });
-  if (timings.length > 1000) timings.shift();
+  recordFrameTiming({ grabMs, decodeMs: result.decodeMs, preprocessMs: result.preprocessMs, inferenceMs: result.inferenceMs, totalMs: now - started, runId, appliedAt: now });
 }
 
 function frameFailed(mySession: number, e: unknown): void {
   if (e instanceof InferenceError && e.code === 'superseded') {
-    counters.superseded++;
+    frameCounters.superseded++;
     return;
   }
-  // A crashed worker is replaced and the model reloaded (actions.ts); frames resume then.
+  // A crashed worker is replaced and the model reloaded (store/modelActions.ts); frames resume then.
   if (e instanceof InferenceError && (e.code === 'worker-crashed' || e.code === 'no-model')) return;
   if (mySession !== session) return;
-  alert(`Could not process a camera frame: ${e instanceof Error ? e.message : String(e)}`);
+  alert(`Could not process a camera frame: ${errorText(e)}`);
   void pauseCamera();
 }
 
@@ -245,29 +229,14 @@ function stopStream(): void {
   useCameraStore.setState({ fps: 0 });
 }
 
-/** Makes the last processed frame the app's photo, through runPhoto like any photo. */
+/** Makes the last processed frame the app's photo, through runPhotoInSlot like any photo. */
 async function freeze(): Promise<void> {
   const frame = lastFrame;
   if (!frame) return;
   lastFrame = null;
-  const blob = await encodePng(frame);
-  const name = `camera-frame-${timestamp(new Date())}.png`;
-  useCameraStore.setState({ frozen: { blob, name } });
-  await runPhoto(blob, name);
-}
-
-/** The frame's exact pixels as a PNG (lossless: opaque pixels are stored as they are). */
-export async function encodePng(frame: RgbaImage): Promise<Blob> {
-  const canvas = new OffscreenCanvas(frame.width, frame.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('No 2D canvas is available to save the frame.');
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), frame.width, frame.height), 0, 0);
-  return canvas.convertToBlob({ type: 'image/png' });
-}
-
-export function timestamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+  const photo = photoRef(await encodePng(frame), `camera-frame-${timestamp(new Date())}.png`);
+  useCameraStore.setState({ frozen: photo });
+  await runPhotoInSlot('main', photo);
 }
 
 /** Stops the stream (the light goes off) and freezes the last frame as the photo. */
@@ -330,23 +299,11 @@ function installListeners(): void {
   // Another photo chosen (drop, sample, file): the camera steps aside.
   useAppStore.subscribe((s, prev) => {
     // The same blob again (a model switch re-runs the photo) is not another photo.
-    if (!s.lastPhoto || s.lastPhoto.blob === prev.lastPhoto?.blob) return;
+    const photo = s.photos.main;
+    if (!photo || photo.blob === prev.photos.main?.blob) return;
     const camera = useCameraStore.getState();
-    if (camera.state === 'off' || s.lastPhoto.blob === camera.frozen?.blob) return;
+    if (camera.state === 'off' || photo.blob === camera.frozen?.blob) return;
     stopStream();
     setState('off');
   });
-}
-
-/** For tests and the ?debug hook: frames on this side of the worker, and recent timings. */
-export function cameraDebug(): { openOnPage: number; grabbed: number; dropped: number; applied: number; superseded: number; timings: FrameTiming[] } {
-  return {
-    openOnPage: counters.grabbed - counters.handedOver - counters.closedOnPage,
-    grabbed: counters.grabbed,
-    /** Grabbed frames replaced by a newer one while waiting (or left when the camera stopped), never sent. */
-    dropped: counters.closedOnPage,
-    applied: counters.applied,
-    superseded: counters.superseded,
-    timings: [...timings],
-  };
 }

@@ -3,6 +3,8 @@
  * getUserMedia gave (DOMException names from the Media Capture spec). Pure, so every
  * case is tested without a camera.
  */
+import { errorText } from '../app/errorText';
+
 export type CameraFailure = 'denied' | 'no-camera' | 'in-use' | 'ended' | 'insecure' | 'unsupported' | 'other';
 
 export function classifyCameraError(e: unknown): CameraFailure {
@@ -46,5 +48,5 @@ export function cameraFailureMessage(failure: CameraFailure, detail = ''): strin
 
 export function cameraErrorMessage(e: unknown): string {
   const failure = classifyCameraError(e);
-  return cameraFailureMessage(failure, failure === 'other' ? (e instanceof Error ? e.message : String(e)) : '');
+  return cameraFailureMessage(failure, failure === 'other' ? errorText(e) : '');
 }

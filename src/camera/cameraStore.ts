@@ -3,6 +3,7 @@
  * what the camera panel and the status line show. The logic is in cameraController.ts.
  */
 import { create } from 'zustand';
+import type { PhotoRef } from '../store/types';
 import type { BackendName } from '../worker/protocol';
 import type { CameraDevice } from './devices';
 
@@ -18,7 +19,7 @@ export interface CameraStoreState {
   deviceId: string | null;
   mirror: boolean;
   /** The last processed frame as a PNG, once paused or stopped: it is then the app's photo. */
-  frozen: { blob: Blob; name: string } | null;
+  frozen: PhotoRef | null;
 }
 
 export const useCameraStore = create<CameraStoreState>()(() => ({

@@ -37,7 +37,7 @@ export function CameraPanel() {
   const mirror = useCameraStore((s) => s.mirror);
   const frozen = useCameraStore((s) => s.frozen);
   const model = useAppStore(selectModel);
-  const frozenIsPhoto = useAppStore((s) => !!frozen && s.lastPhoto?.blob === frozen.blob);
+  const frozenIsPhoto = useAppStore((s) => !!frozen && s.photos.main?.blob === frozen.blob);
   const videoRef = useRef<HTMLVideoElement>(null);
   const on = state !== 'off';
   useSpaceToPause(on);

@@ -3,10 +3,11 @@ import { renderChannelUpscaled } from '../render/channelImage';
 import { getLut } from '../render/colormaps';
 import { formatTickValue } from '../render/legend';
 import { valueRange } from '../render/normalise';
+import { drawRgba } from '../render/drawRgba';
 import { positionAt, receptiveFieldBox } from '../render/receptiveField';
 import { useAppStore, selectActivations, selectColormap, selectCurrentTap, selectCurrentTensor, selectNormalisation } from '../store/store';
-import { asMap, layerStats } from './layerData';
-import { moveChannel } from './teachingActions';
+import { asMap, layerStats } from '../render/layerData';
+import { moveChannel } from '../store/viewActions';
 
 /** Side of the enlarged channel in CSS pixels (the canvas itself is an integer upscale). */
 const DETAIL_SIDE = 336;
@@ -64,11 +65,8 @@ export function ChannelDetail() {
     const canvas = photo.current;
     if (!valid || !canvas || !activations || !tap) return;
     const { crop } = activations;
-    canvas.width = crop.width;
-    canvas.height = crop.height;
-    const ctx = canvas.getContext('2d');
+    const ctx = drawRgba(canvas, crop);
     if (!ctx) return;
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(crop.data), crop.width, crop.height), 0, 0);
     if (!probe || !tap.receptiveField) return;
     const box = receptiveFieldBox(tap.receptiveField, probe.row, probe.col, crop.width).clamped;
     ctx.fillStyle = 'rgba(255, 214, 0, 0.25)';

@@ -13,7 +13,8 @@ import {
   selectStatus,
   selectTileSize,
 } from '../store/store';
-import { openChannel } from './teachingActions';
+import { openChannel } from '../store/viewActions';
+import { recordGridPaint } from './gridPaints';
 import { tileDescription, useGridModel } from './gridModel';
 
 /** Tile side in presenter mode: large enough to read from the back of a room. */
@@ -73,8 +74,7 @@ export function ChannelGrid() {
       if (nearViewport(canvas)) paint(slot);
       else stale.current.add(slot);
     });
-    gridPaints.push(performance.now() - started);
-    if (gridPaints.length > 500) gridPaints.shift();
+    recordGridPaint(performance.now() - started);
     if (activations && activations.runId !== lastPaintedRun.current) {
       // Read by `npm run bench`: photo dropped → last tile of its grid painted.
       lastPaintedRun.current = activations.runId;
@@ -172,7 +172,3 @@ export function ChannelGrid() {
     </>
   );
 }
-
-/** Recent grid paint durations in ms, read by the benchmark (never used for logic). */
-export const gridPaints: number[] = [];
-(globalThis as { __convlensGridPaints?: number[] }).__convlensGridPaints = gridPaints;

@@ -3,7 +3,7 @@ import { colourBarTicks } from '../render/legend';
 import { valueRange } from '../render/normalise';
 import type { ValueRange } from '../render/types';
 import { useAppStore, selectColormap, selectCurrentTensor, selectNormalisation } from '../store/store';
-import { asMap, layerStats } from './layerData';
+import { asMap, layerStats } from '../render/layerData';
 
 /** A colour bar for any range: the gradient from the same LUT as the tiles, and ticks with the real values. */
 export function ColourBarView(props: { range: ValueRange; colormap: ColormapId; caption: string; label?: string }) {

@@ -1,16 +1,15 @@
 import { useMemo } from 'react';
 import { SAMPLES, sampleUrl } from '../app/samples';
-import { runSample } from '../app/runSample';
 import { differenceRange, differenceTensor, sharedRange } from '../render/compare';
 import { computeChannelStats } from '../render/stats';
-import { runComparePhoto } from '../store/actions';
+import { photoRef, runPhotoInSlot, runSample } from '../store/photoActions';
 import { useAppStore, selectActivations, selectColormap, selectCurrentTap, selectNormalisation, selectTileSize } from '../store/store';
 import { pickPhoto } from '../app/files';
-import { asMap, layerStats } from './layerData';
+import { asMap, layerStats } from '../render/layerData';
 import { useGridModel } from './gridModel';
 import { MapCanvas } from './MapCanvas';
 import { ColourBarView } from './ColourBar';
-import { openChannel } from './teachingActions';
+import { openChannel } from '../store/viewActions';
 import { FileButton } from './FileButton';
 
 /**
@@ -52,7 +51,7 @@ export function CompareView() {
         className="button button--secondary file-button file-button--inline"
         onFiles={(files) => {
           const picked = pickPhoto(files);
-          if (picked.file) void runComparePhoto(picked.file, picked.file.name, null);
+          if (picked.file) void runPhotoInSlot('compare', photoRef(picked.file, picked.file.name));
           else useAppStore.setState({ photoError: picked.error });
         }}
       />

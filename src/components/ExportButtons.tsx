@@ -1,3 +1,4 @@
+import { errorText } from '../app/errorText';
 import { getLut, COLORMAPS } from '../render/colormaps';
 import { canvasToPng, drawGridExport } from '../render/exportGrid';
 import { NORMALISATION_MODES, valueRange } from '../render/normalise';
@@ -30,7 +31,7 @@ async function downloadGridPng(): Promise<void> {
     });
     downloadBlob(await canvasToPng(canvas), `${tap.name}_grid.png`);
   } catch (e) {
-    useAppStore.setState({ photoError: `Could not export the grid: ${e instanceof Error ? e.message : String(e)}` });
+    useAppStore.setState({ photoError: `Could not export the grid: ${errorText(e)}` });
   }
 }
 

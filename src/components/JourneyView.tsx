@@ -2,10 +2,9 @@ import type { Manifest, Tap } from '../model/manifest';
 import { stageLabel } from '../model/taps';
 import { computeChannelStats, strongestChannels } from '../render/stats';
 import { useAppStore, selectActivations, selectColormap, selectManifest } from '../store/store';
-import { openChannel } from './teachingActions';
 import { CropImage, MapCanvas } from './MapCanvas';
-import { selectLayer } from '../store/actions';
-import { layerMeanMap, layerStats } from './layerData';
+import { openChannel, selectLayer } from '../store/viewActions';
+import { layerMeanMap, layerStats } from '../render/layerData';
 
 const JOURNEY_CHANNELS = 4;
 

@@ -1,6 +1,6 @@
 import { explainTap } from '../model/explain';
 import { groupTapsByStage, kindLabel, tapOptionLabel } from '../model/taps';
-import { selectLayer } from '../store/actions';
+import { selectLayer } from '../store/viewActions';
 import { useAppStore, selectCurrentTap, selectManifest, selectSelectedTap } from '../store/store';
 
 /** The layer select with its facts on one short line; the explanation opens on demand as a sheet over the grid. */

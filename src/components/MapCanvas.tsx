@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef } from 'react';
 import { renderMap } from '../render/channelImage';
 import { getLut, type ColormapId } from '../render/colormaps';
 import type { ValueRange } from '../render/types';
+import { drawRgba } from '../render/drawRgba';
 import type { RgbaImage } from '../worker/protocol';
 
 /** One small map (a channel slice, a mean map or a difference) drawn with a colour map. */
@@ -25,11 +26,7 @@ export function CropImage(props: { crop: RgbaImage; label: string; size: number 
   const { crop, label, size } = props;
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    c.width = crop.width;
-    c.height = crop.height;
-    c.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(crop.data), crop.width, crop.height), 0, 0);
+    if (ref.current) drawRgba(ref.current, crop);
   }, [crop]);
   return <canvas ref={ref} role="img" aria-label={label} className="map-canvas map-canvas--photo" style={{ width: size, height: size }} />;
 }

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { megabytes } from '../model/limits';
 import { NORMALISATION_PRESETS } from '../model/deriveManifest';
-import { bundledManifestUrl, loadModel } from '../store/actions';
-import { clearModelCache, configureForeignInput, loadForeignModel, refreshCachedModels } from '../store/byoActions';
+import { bundledManifestUrl, clearModelCache, configureForeignInput, loadForeignModel, loadModel, refreshCachedModels } from '../store/modelActions';
 import { useAppStore, selectCachedModels, selectModel, selectModels } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
@@ -27,7 +26,8 @@ function ModelMenu() {
         onChange={(e) => {
           if (e.currentTarget.value === TRAINED_PRESET_LINK) return void loadHubLinkValue(TRAINED_PRESET_LINK);
           const entry = models.find((m) => m.id === e.currentTarget.value);
-          if (entry) void loadModel(bundledManifestUrl(entry)).then(() => history.replaceState(history.state, '', location.pathname + location.search.replace(/([?&])model=[^&]*&?/, '$1').replace(/[?&]$/, '')));
+          // The address bar drops ?model= by itself once a bundled model is loaded (src/app/addressBar.ts).
+          if (entry) void loadModel(bundledManifestUrl(entry));
         }}
       >
         {models.map((m) => (

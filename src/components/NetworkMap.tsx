@@ -1,10 +1,10 @@
 import { useDeferredValue, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
 import { groupTapsByStage, kindLabel, shapeLabel } from '../model/taps';
 import { thumbnailOf } from '../render/mapThumbnail';
-import { selectLayer } from '../store/actions';
+import { selectLayer } from '../store/viewActions';
 import { useAppStore, selectActivations, selectColormap, selectManifest, selectSelectedTap } from '../store/store';
 import { MapCanvas } from './MapCanvas';
-import { asMap, layerMeanMap } from './layerData';
+import { asMap, layerMeanMap } from '../render/layerData';
 
 const THUMB_PX = 30;
 /** Room kept under the map on the first screen (the panel's padding and border). */

@@ -1,12 +1,13 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { renderMeanOverlay } from '../render/channelImage';
 import { getLut } from '../render/colormaps';
+import { rgbaCanvas } from '../render/drawRgba';
 import { valueRange } from '../render/normalise';
 import { computeChannelStats } from '../render/stats';
 import type { ValueRange } from '../render/types';
 import { useAppStore, selectActivations, selectColormap, selectCurrentTap, selectCurrentTensor, selectNormalisation } from '../store/store';
 import type { OverlaySource } from '../store/teachingSlice';
-import { asMap, layerMeanMap, layerStats } from './layerData';
+import { asMap, layerMeanMap, layerStats } from '../render/layerData';
 import { drawCropWithOverlay } from './drawOverlay';
 
 /**
@@ -42,11 +43,7 @@ export function OverlayPanel() {
     }
     const pixels = new Uint8ClampedArray(crop.width * crop.height * 4);
     renderMeanOverlay(pixels, crop.width, crop.height, map, w, h, range, getLut(colormap), { alpha: 1 });
-    const layer = document.createElement('canvas');
-    layer.width = crop.width;
-    layer.height = crop.height;
-    layer.getContext('2d')?.putImageData(new ImageData(pixels, crop.width, crop.height), 0, 0);
-    return layer;
+    return rgbaCanvas({ data: pixels, width: crop.width, height: crop.height });
   }, [tensor?.data, activations, tap, useChannel, selected, normalisation, colormap]);
 
   useLayoutEffect(() => {

@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { SAMPLES, sampleUrl } from '../app/samples';
-import { runSample } from '../app/runSample';
+import { runSample } from '../store/photoActions';
 import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
 import { inputHint } from '../model/hfPreprocessor';
+import { drawRgba } from '../render/drawRgba';
 
 function CropCanvas() {
   const activations = useAppStore(selectActivations);
@@ -13,10 +14,7 @@ function CropCanvas() {
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas || !activations) return;
-    const { crop } = activations;
-    canvas.width = crop.width; // setting the size also clears the canvas
-    canvas.height = crop.height;
-    canvas.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(crop.data), crop.width, crop.height), 0, 0);
+    drawRgba(canvas, activations.crop);
   }, [activations]);
   if (!activations) {
     return (

@@ -1,7 +1,7 @@
 import { channelWindow, windowLabel } from '../render/gridLayout';
 import { useAppStore, selectActivations, selectCurrentTap, selectChannelCount, selectFirstChannel } from '../store/store';
 import { CropImage } from './MapCanvas';
-import { togglePresenter } from './teachingActions';
+import { togglePresenter } from '../store/viewActions';
 
 /** Presenter view's only words: one line naming what the class sees, and the way out. */
 export function PresenterCaption() {

@@ -1,6 +1,6 @@
 import { useAppStore } from '../store/store';
 import type { MainView } from '../store/teachingSlice';
-import { togglePresenter } from './teachingActions';
+import { togglePresenter } from '../store/viewActions';
 
 const VIEWS: readonly { id: MainView; label: string }[] = [
   { id: 'grid', label: 'Channels' },

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { renderMeanOverlay } from '../render/channelImage';
 import { classEvidence, identityText, type ClassEvidence } from '../render/classEvidence';
 import { getLut } from '../render/colormaps';
+import { rgbaCanvas } from '../render/drawRgba';
 import { formatTickValue } from '../render/legend';
 import { encodeNpy } from '../render/npy';
 import { whyCaveat } from '../model/whyCaveat';
@@ -10,7 +11,7 @@ import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import type { WhyMethod } from '../store/whySlice';
 import { ColourBarView } from './ColourBar';
 import { downloadBlob } from './DownloadLayerButton';
-import { cancelOcclusion, ensureClassHead, runOcclusion } from './whyActions';
+import { cancelOcclusion, ensureClassHead, runOcclusion } from '../store/whyActions';
 import './why.css';
 
 interface ShownMap {
@@ -105,11 +106,7 @@ export function WhyView() {
     const h = Math.max(1, Math.round(shown.rows * shown.cell));
     const pixels = new Uint8ClampedArray(w * h * 4);
     renderMeanOverlay(pixels, w, h, shown.map, shown.cols, shown.rows, { min: -range, max: range }, getLut('diverging'), { alpha: 1 });
-    const layer = document.createElement('canvas');
-    layer.width = w;
-    layer.height = h;
-    layer.getContext('2d')?.putImageData(new ImageData(pixels, w, h), 0, 0);
-    return { layer, offset: shown.offset };
+    return { layer: rgbaCanvas({ data: pixels, width: w, height: h }), offset: shown.offset };
   }, [shown?.map, shown?.offset, shown?.cell, activations, range]);
 
   useLayoutEffect(() => {

@@ -4,15 +4,12 @@
  * grid, the exports, the compare view and the keyboard, so they always agree.
  */
 import { useMemo } from 'react';
-import { displayedChannels } from '../render/channelOrder';
+import { displayedChannels, STRONGEST_COUNT } from '../render/channelOrder';
 import { strongestChannels, type ChannelStats } from '../render/stats';
 import { tensorDims, type LayerTensor } from '../render/types';
 import { formatTickValue } from '../render/legend';
 import { useAppStore, selectCurrentTensor, type AppState } from '../store/store';
-import { asMap, layerStats } from './layerData';
-
-/** How many tiles the "strongest channels" view shows. */
-export const STRONGEST_COUNT = 16;
+import { asMap, layerStats } from '../render/layerData';
 
 export interface GridModel {
   tensor: LayerTensor;

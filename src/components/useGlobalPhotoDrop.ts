@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { filesFromDataTransfer, pickPhoto } from '../app/files';
-import { runPhoto } from '../store/actions';
-import { acceptModelFiles } from '../store/byoActions';
+import { acceptModelFiles } from '../store/modelActions';
+import { photoRef, runPhotoInSlot } from '../store/photoActions';
 import { useAppStore } from '../store/store';
 
 /** Handles a file given by any route (drop, paste, picker): one place decides what runs. */
@@ -12,7 +12,7 @@ export function acceptFiles(files: readonly File[], folders = 0): void {
     useAppStore.setState({ photoError: picked.error });
     return;
   }
-  void runPhoto(picked.file, picked.file.name, picked.notice);
+  void runPhotoInSlot('main', photoRef(picked.file, picked.file.name, null, picked.notice ? [picked.notice] : []));
 }
 
 /** Drop a photo anywhere on the page, or paste one; returns whether a drag is over the page. */

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store/store';
-import { moveChannel, moveLayer, togglePresenter } from './teachingActions';
+import { moveChannel, moveLayer, togglePresenter } from '../store/viewActions';
 
 /** Keys belong to a form control (slider, select, text) while it has the focus. */
 function inFormControl(target: EventTarget | null): boolean {

@@ -8,13 +8,10 @@ import { Workbox } from 'workbox-window';
 import { useAppStore } from '../store/store';
 import { planIsolation, type IsolationFacts } from './isolationPlan';
 import { useOfflineStore } from './offlineStore';
+import { errorText } from '../app/errorText';
 
 /** Set just before the one reload, so a browser that ignores the worker's headers cannot loop. */
 const RELOADED_KEY = 'convlens:reloaded-for-isolation';
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function sessionFlag(read: boolean): boolean {
   try {
@@ -36,7 +33,7 @@ function facts(overrides: Partial<IsolationFacts>): IsolationFacts {
     secureContext: self.isSecureContext,
     controlled: Boolean(navigator.serviceWorker?.controller),
     reloadedBefore: sessionFlag(true),
-    hasPhoto: useAppStore.getState().lastPhoto !== null,
+    hasPhoto: useAppStore.getState().photos.main !== null,
     registrationError: null,
     ...overrides,
   };

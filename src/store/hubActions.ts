@@ -10,9 +10,10 @@ import { HubCancelled, listRepo, repoJson } from '../app/hubClient';
 import { MAX_MODEL_BYTES, tooLargeMessage } from '../model/limits';
 import type { InputChoice } from '../model/deriveManifest';
 import { PreprocessorConfigError, readPreprocessorConfig } from '../model/hfPreprocessor';
-import { inferenceClient } from './actions';
-import { loadForeignModel } from './byoActions';
+import { errorText } from '../app/errorText';
+import { loadForeignModel } from './modelActions';
 import { useAppStore } from './store';
+import { inferenceClient } from './workerClient';
 
 /** The one-click trained network offered while the loaded model is untrained. */
 export const TRAINED_PRESET = {
@@ -38,7 +39,7 @@ export async function loadFromHubText(text: string): Promise<void> {
   try {
     ref = parseHubRef(text);
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    fail(errorText(e));
     return;
   }
   await loadHubRef(ref, { file: ref.file });
@@ -188,7 +189,7 @@ async function loadHubRef(ref: HubRef, wanted: { key?: string | null; file?: str
       cancelled();
       return false;
     }
-    fail(e instanceof Error ? e.message : String(e));
+    fail(errorText(e));
     return false;
   }
 }

@@ -1,14 +1,17 @@
 /**
  * The one app store, assembled from slices. Components read single fields through
- * the named selectors at the bottom; async work lives in actions.ts.
+ * the named selectors at the bottom. The work that changes it is in one module per
+ * concern: photoActions.ts (running photos), modelActions.ts (loading models),
+ * viewActions.ts (layer, channel window, presenter), hubActions.ts, whyActions.ts;
+ * startup.ts starts the app and src/app/addressBar.ts mirrors it in the address bar.
  */
 import { create, type StateCreator } from 'zustand';
 import type { ColormapId } from '../render/colormaps';
 import type { NormalisationMode } from '../render/normalise';
-import type { BackendChoice } from '../worker/protocol';
+import type { BackendChoice, RunSlot } from '../worker/protocol';
 import type { Progress } from '../worker/client';
 import type { CachedModel } from '../app/modelCache';
-import type { Activations, AppStatus, LoadedModelInfo, ModelEntry } from './types';
+import type { Activations, AppStatus, LoadedModelInfo, ModelEntry, PhotoRef } from './types';
 import { createTeachingSlice, type TeachingSlice } from './teachingSlice';
 import { createWhySlice, type WhySlice } from './whySlice';
 import { createHubSlice, type HubSlice } from './hubSlice';
@@ -30,8 +33,11 @@ export interface RunSlice {
   photoError: string | null;
   /** Informational line about the last photo (e.g. several files dropped). */
   photoNotice: string | null;
-  /** Kept so a restarted worker can redo the last photo: nothing the user did is lost. */
-  lastPhoto: { blob: Blob; name: string } | null;
+  /**
+   * The photo of each slot: 'main' is photo A (the grid, journey, why), 'compare' is photo B.
+   * Kept so another model or a restarted worker can run them again: nothing the user did is lost.
+   */
+  photos: Record<RunSlot, PhotoRef | null>;
 }
 
 export interface ViewSlice {
@@ -66,7 +72,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = () => ({
   runProgress: null,
   photoError: null,
   photoNotice: null,
-  lastPhoto: null,
+  photos: { main: null, compare: null },
 });
 
 export const DEFAULT_TILE_SIZE = 96;

@@ -23,12 +23,9 @@ export interface TeachingSlice {
   detailOpen: boolean;
   shortcutsOpen: boolean;
   overlaySource: OverlaySource;
-  /** The second photo of a comparison and its run's progress. */
+  /** The result of the second photo of a comparison (photos.compare) and its run's progress. */
   compare: Activations | null;
   compareProgress: Progress | null;
-  lastComparePhoto: { blob: Blob; name: string; sampleId: string | null } | null;
-  /** Sample id of the main photo (null for an own file), kept with lastPhoto for re-runs. */
-  lastPhotoSampleId: string | null;
 }
 
 export const createTeachingSlice: StateCreator<AppState, [], [], TeachingSlice> = () => ({
@@ -42,6 +39,4 @@ export const createTeachingSlice: StateCreator<AppState, [], [], TeachingSlice> 
   overlaySource: 'channel',
   compare: null,
   compareProgress: null,
-  lastComparePhoto: null,
-  lastPhotoSampleId: null,
 });

@@ -2,7 +2,21 @@ import type { Manifest } from '../model/manifest';
 import type { LayerTensor } from '../render/types';
 import type { Prediction } from '../render/predictions';
 import type { BackendInfo, ModelSource, RgbaImage } from '../worker/protocol';
-import type { ForeignModelOptions } from './byoActions';
+import type { ForeignModelOptions } from './modelActions';
+
+/**
+ * A photo as the app keeps it, for photo A (slot 'main'), photo B (slot 'compare') and a
+ * paused camera frame alike: enough to run it again on another model or a restarted worker
+ * and to put it in a link.
+ */
+export interface PhotoRef {
+  blob: Blob;
+  name: string;
+  /** Id of the bundled sample this photo is, or null for the user's own file (which cannot travel in a link). */
+  sampleId: string | null;
+  /** Notes known before the run (e.g. that several files were dropped and this one is shown). */
+  notes: string[];
+}
 
 export type AppStatus = 'idle' | 'loading-model' | 'ready' | 'running' | 'error';
 
@@ -39,6 +53,8 @@ export interface LoadedModelInfo {
   modelUrl: string;
   /** Foreign models only: where it came from, so a restarted worker can load it again. */
   source?: ModelSource;
+  /** What `?model=` says for this model (a URL or an hf: link); absent for a bundled model or dropped files. */
+  link?: string;
   /** Foreign models from the Hugging Face Hub: how to load it again the same way (name, hf: link, preprocessing). */
   reload?: ForeignModelOptions;
   /** Foreign models loaded from a URL: served from Cache Storage, not downloaded. */

@@ -1,7 +1,7 @@
 /**
  * State of the *Why* view (src/components/WhyView.tsx): which class and method, the
  * occlusion settings, the model's class evidence head and the last occlusion map.
- * Assembled into the one store in store.ts; the async work is in components/whyActions.ts.
+ * Assembled into the one store in store.ts; the async work is in whyActions.ts.
  */
 import type { StateCreator } from 'zustand';
 import type { ClassHead } from '../model/classHead';

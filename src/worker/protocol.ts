@@ -27,7 +27,7 @@ export interface BackendInfo {
 export interface TapOutput {
   name: string;
   dims: number[];
-  /** Posted as soon as session.run returns: summaries (src/components/layerData.ts) are made on demand, per tap shown. */
+  /** Posted as soon as session.run returns: summaries (src/render/layerData.ts) are made on demand, per tap shown. */
   data: Float32Array;
 }
 

@@ -2,9 +2,10 @@
  * The *Why* view's async work: asking the worker for the model's class evidence head and
  * running, cancelling and forgetting occlusion maps. Results land in the store (whySlice.ts).
  */
-import { inferenceClient } from '../store/actions';
-import { useAppStore } from '../store/store';
+import { errorText } from '../app/errorText';
 import { InferenceError } from '../worker/client';
+import { useAppStore } from './store';
+import { inferenceClient } from './workerClient';
 
 let headFor: string | null = null;
 /** The occlusion request now running, for Cancel. */
@@ -21,8 +22,7 @@ export async function ensureClassHead(): Promise<void> {
     const { head, reason } = await inferenceClient().classHead();
     if (useAppStore.getState().model?.manifest.id === modelId) useAppStore.setState({ whyHead: { modelId, head, reason } });
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    useAppStore.setState({ whyHead: { modelId, head: null, reason: `the head could not be read (${reason})` } });
+    useAppStore.setState({ whyHead: { modelId, head: null, reason: `the head could not be read (${errorText(e)})` } });
   } finally {
     headFor = null;
   }
@@ -30,13 +30,13 @@ export async function ensureClassHead(): Promise<void> {
 
 export async function runOcclusion(classIndex: number): Promise<void> {
   const s = useAppStore.getState();
-  if (!s.model || !s.activations || !s.lastPhoto || s.occlusionProgress) return;
+  if (!s.model || !s.activations || !s.photos.main || s.occlusionProgress) return;
   const { runId } = s.activations;
   const modelId = s.model.manifest.id;
   useAppStore.setState({ occlusionProgress: { stage: 'occlusion', loaded: 0, total: null }, occlusionError: null });
   try {
     const result = await inferenceClient().occlude(
-      s.lastPhoto.blob,
+      s.photos.main.blob,
       { classIndex, patch: s.whyPatch, stride: s.whyStride },
       (p) => useAppStore.setState({ occlusionProgress: p }),
       (id) => (occlusionId = id),
@@ -49,8 +49,7 @@ export async function runOcclusion(classIndex: number): Promise<void> {
     useAppStore.setState({ occlusion: { result, runId, modelId }, occlusionProgress: null });
   } catch (e) {
     const cancelled = e instanceof InferenceError && e.code === 'cancelled';
-    const message = e instanceof Error ? e.message : String(e);
-    useAppStore.setState({ occlusionProgress: null, occlusionError: cancelled ? null : `Occlusion failed: ${message}` });
+    useAppStore.setState({ occlusionProgress: null, occlusionError: cancelled ? null : `Occlusion failed: ${errorText(e)}` });
   } finally {
     occlusionId = null;
   }

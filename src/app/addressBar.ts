@@ -1,13 +1,16 @@
 /**
- * Keeps the shareable view state in the address bar: applies the link's state once the
- * model has loaded (layer names are only known then), then mirrors every change with
- * history.replaceState, so moving a slider never floods the back button.
+ * The one module that writes the address bar. It applies a link's view state once the
+ * first model has loaded (layer names are only known then), then mirrors the store with
+ * history.replaceState, so moving a slider never floods the back button: the view
+ * (urlState.ts) and `?model=`, which names the foreign model loaded (a URL or an hf: link)
+ * so that a reload loads it again; a bundled model or dropped files leave it out.
+ * Other parameters (?backend=, ?modelId=, ?debug) are left as they are.
  */
-import { clampWindow } from '../store/actions';
-import { useAppStore, type AppState } from '../store/store';
-import { runSample, sampleById } from './runSample';
-import { decodeViewState, encodeViewState, type UrlViewState } from './urlState';
 import { isMapTap } from '../model/taps';
+import { runSample, sampleById } from '../store/photoActions';
+import { useAppStore, type AppState } from '../store/store';
+import { clampWindow } from '../store/viewActions';
+import { decodeViewState, encodeViewState, withModelLink, type UrlViewState } from './urlState';
 
 export function viewStateOf(s: AppState): UrlViewState {
   const state: UrlViewState = {
@@ -21,11 +24,16 @@ export function viewStateOf(s: AppState): UrlViewState {
   if (s.selectedChannel !== null) state.channel = s.selectedChannel;
   if (s.sortKey !== 'index') state.sort = s.sortKey;
   // An own photo cannot travel in a link; only a bundled sample's id can.
-  const sample = s.activations ? s.activations.sampleId : s.lastPhotoSampleId;
+  const sample = s.activations ? s.activations.sampleId : (s.photos.main?.sampleId ?? null);
   if (sample) state.sample = sample;
-  const compare = s.compare ? s.compare.sampleId : (s.lastComparePhoto?.sampleId ?? null);
+  const compare = s.compare ? s.compare.sampleId : (s.photos.compare?.sampleId ?? null);
   if (compare) state.compare = compare;
   return state;
+}
+
+/** The address bar's query for this state, keeping parameters it does not own. */
+export function searchOf(s: AppState, currentSearch: string): string {
+  return withModelLink(encodeViewState(viewStateOf(s), currentSearch), s.model?.link ?? null);
 }
 
 /** Applies a decoded link to the store; values that do not fit the loaded model are ignored. */
@@ -48,28 +56,28 @@ export function applyViewState(state: UrlViewState): void {
   useAppStore.setState(patch);
   clampWindow();
   const sample = state.sample ? sampleById(state.sample) : undefined;
-  if (sample && !s.lastPhoto) void runSample(sample, 'main');
+  if (sample && !s.photos.main) void runSample(sample, 'main');
   const compare = state.compare ? sampleById(state.compare) : undefined;
-  if (compare && !s.lastComparePhoto) void runSample(compare, 'compare');
+  if (compare && !s.photos.compare) void runSample(compare, 'compare');
 }
 
 /** Starts the two-way link: call once at start-up. Returns a function that stops it. */
-export function startUrlSync(): () => void {
+export function startAddressBar(): () => void {
   let applied = false;
   let lastSearch = '';
   const write = (s: AppState) => {
-    const search = encodeViewState(viewStateOf(s), location.search);
+    const search = searchOf(s, location.search);
     if (search === lastSearch) return;
     lastSearch = search;
-    history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
+    if (search !== location.search) history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
   };
-  const unsubscribe = useAppStore.subscribe((s) => {
+  return useAppStore.subscribe((s) => {
     if (!applied) {
+      // Nothing is written before the first model: the link's ?model= is still being loaded.
       if (!s.model) return;
       applied = true; // before applying: applying changes the store and calls back here
       applyViewState(decodeViewState(location.search));
     }
     write(useAppStore.getState());
   });
-  return unsubscribe;
 }

@@ -1,5 +1,5 @@
-import { computeChannelStats, meanMap, type ChannelStats } from '../render/stats';
-import type { LayerTensor } from '../render/types';
+import { computeChannelStats, meanMap, type ChannelStats } from './stats';
+import type { LayerTensor } from './types';
 
 /*
  * A run's tensors never change, so each summary is computed at most once per tensor,
