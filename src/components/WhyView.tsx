@@ -13,6 +13,7 @@ import { ColourBarView } from './ColourBar';
 import { downloadBlob } from './DownloadLayerButton';
 import { cancelOcclusion, ensureClassHead, runOcclusion } from '../store/whyActions';
 import './why.css';
+import { logitsTap } from '../model/taps';
 
 interface ShownMap {
   map: Float32Array;
@@ -60,8 +61,8 @@ export function WhyView() {
     if (manifest && whyHead?.modelId !== manifest.id) void ensureClassHead();
   }, [manifest, whyHead]);
 
-  const logitsTap = manifest?.taps.findLast((t) => t.kind === 'logits') ?? null;
-  const logits = logitsTap && activations ? (activations.tensors.get(logitsTap.name)?.data ?? null) : null;
+  const headTap = manifest ? logitsTap(manifest) : null;
+  const logits = headTap && activations ? (activations.tensors.get(headTap.name)?.data ?? null) : null;
   const labels = manifest?.labels ?? [];
   const classCount = logits?.length ?? labels.length;
   const cls = whyClass !== null && whyClass < classCount ? whyClass : (activations?.top5[0]?.index ?? 0);

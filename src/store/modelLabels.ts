@@ -6,12 +6,13 @@ import { parseLabelsText } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import { softmax, topK } from '../render/predictions';
 import { useAppStore } from './store';
+import { logitsTap } from '../model/taps';
 
 /** ImageNet-1k class names (torchvision's order), used when a head has 1000 outputs and no labels. */
 export const IMAGENET_LABELS_URL = 'models/imagenet-labels.txt';
 
 function logitsCount(manifest: Manifest): number | null {
-  return manifest.taps.find((t) => t.kind === 'logits')?.shape[0] ?? null;
+  return logitsTap(manifest)?.shape[0] ?? null;
 }
 
 async function imagenetLabels(): Promise<string[] | null> {
@@ -51,7 +52,7 @@ export async function applyLabelsFile(file: File): Promise<void> {
   }
   const next: Manifest = { ...manifest, labels, ...(manifest.derived ? { derived: { ...manifest.derived, labelsSource: 'file' as const } } : {}) };
   const activations = s.activations;
-  const logitsName = manifest.taps.find((t) => t.kind === 'logits')!.name;
+  const logitsName = logitsTap(manifest)!.name;
   const logits = activations?.tensors.get(logitsName);
   useAppStore.setState({
     model: { ...s.model, manifest: next },

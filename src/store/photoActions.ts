@@ -16,6 +16,7 @@ import { useAppStore, type AppState } from './store';
 import type { Activations, PhotoRef } from './types';
 import { clampWindow } from './viewActions';
 import { inferenceClient } from './workerClient';
+import { logitsTap } from '../model/taps';
 
 let runIds = 0;
 /** Newest run per slot: a newer photo supersedes only the older run of its own slot. */
@@ -46,8 +47,8 @@ export function toActivations(runId: number, photo: Pick<PhotoRef, 'name' | 'sam
     const tap = manifest.taps.find((t) => t.name === out.name);
     tensors.set(out.name, { name: out.name, shape: tap ? tap.shape : out.dims.slice(1), data: out.data });
   }
-  const logitsTap = manifest.taps.find((t) => t.kind === 'logits');
-  const logits = logitsTap ? tensors.get(logitsTap.name) : undefined;
+  const head = logitsTap(manifest);
+  const logits = head ? tensors.get(head.name) : undefined;
   return {
     runId,
     photoName: photo.name,
