@@ -124,6 +124,9 @@ test('by id: lists the weights with sizes, downloads config, preprocessor config
   await expect(weights.locator('option')).toHaveText([fp32, `float16 · ${(statSync(join(hub.dir, 'onnx/model_fp16.onnx')).size / 1e6).toFixed(1)} MB`]);
   await expect(page.getByRole('link', { name: `Model card: ${PRESET}` })).toHaveAttribute('href', `https://huggingface.co/${PRESET}`);
   await expect(page.getByTestId('model-input')).toContainText("1000 labels from the repo's config.json");
+  // the repo's own preprocessing is kept: no preset or Apply button could replace it
+  await expect(page.getByTestId('model-input-source')).toContainText('preprocessor_config.json exactly (bicubic)');
+  await expect(page.getByRole('button', { name: 'Apply input settings' })).toHaveCount(0);
   expect(new URL(page.url()).searchParams.get('model')).toBe(`hf:${PRESET}`);
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
   await waitForResult(page, 'coffee.png');
@@ -269,6 +272,7 @@ test('a preprocessor_config.json field the app does not follow is named; ImageNe
   await page.getByRole('button', { name: 'Use ImageNet defaults' }).click();
   await waitForHubModel(page, 'convlens-test/lanczos');
   await expect(page.getByTestId('model-input')).toContainText('resize 256, centre crop 224');
+  await expect(page.getByRole('button', { name: 'Apply input settings' })).toBeVisible();
 });
 
 test('error: the connection is lost mid-download; the previous model stays and nothing is cached', async ({ page }) => {

@@ -93,6 +93,8 @@ function InputSettings() {
   const { input, derived } = manifest;
   const preset = input.normalisation ?? 'imagenet';
   const choice = { size: input.cropSize, normalisation: preset, mean: input.mean, std: input.std };
+  // A Hub model's input is the repo's own pipeline (bicubic, crop_pct, rescale): a preset would replace it.
+  const fromRepo = preset === 'preprocessor_config.json';
   const labelsText = {
     metadata: `${manifest.labels.length} labels from the model's metadata`,
     file: `${manifest.labels.length} labels from your labels.txt`,
@@ -105,65 +107,74 @@ function InputSettings() {
       <p className="hint">
         Input <code>{input.name}</code> · {input.layout} {input.shape.join('×')} · resize {input.resizeSize}, centre crop {input.cropSize} · {labelsText}
       </p>
-      <div className="model-input__row">
-        {derived.dynamicSize && (
-          <label className="field">
-            <span>Input size</span>
-            <input type="number" aria-label="Input size" min={16} max={1024} step={1} value={size} onChange={(e) => setSize(e.currentTarget.value)} />
-          </label>
-        )}
-        <label className="field">
-          <span>Input normalisation</span>
-          <select
-            aria-label="Input normalisation"
-            value={preset}
-            onChange={(e) => {
-              const id = e.currentTarget.value;
-              if (id !== 'custom') void configureForeignInput({ ...choice, normalisation: id });
-              else useAppStore.setState({ model: model && { ...model, manifest: { ...manifest, input: { ...input, normalisation: 'custom' } } } });
+      {fromRepo ? (
+        <p className="hint" data-testid="model-input-source">
+          Resize, crop and mean/std follow the repo&apos;s <code>preprocessor_config.json</code> exactly ({input.interpolation}); they are not
+          changed here, so the numbers stay those of the model&apos;s own pipeline.
+        </p>
+      ) : (
+        <>
+          <div className="model-input__row">
+            {derived.dynamicSize && (
+              <label className="field">
+                <span>Input size</span>
+                <input type="number" aria-label="Input size" min={16} max={1024} step={1} value={size} onChange={(e) => setSize(e.currentTarget.value)} />
+              </label>
+            )}
+            <label className="field">
+              <span>Input normalisation</span>
+              <select
+                aria-label="Input normalisation"
+                value={preset}
+                onChange={(e) => {
+                  const id = e.currentTarget.value;
+                  if (id !== 'custom') void configureForeignInput({ ...choice, normalisation: id });
+                  else useAppStore.setState({ model: model && { ...model, manifest: { ...manifest, input: { ...input, normalisation: 'custom' } } } });
+                }}
+              >
+                {NORMALISATION_PRESETS.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
+                  </option>
+                ))}
+                <option value="custom">Custom mean/std</option>
+              </select>
+            </label>
+          </div>
+          {preset === 'custom' && (
+            <div className="model-input__row">
+              <label className="field">
+                <span>Mean (R, G, B)</span>
+                <input aria-label="Mean" value={mean} onChange={(e) => setMean(e.currentTarget.value)} />
+              </label>
+              <label className="field">
+                <span>Std (R, G, B)</span>
+                <input aria-label="Std" value={std} onChange={(e) => setStd(e.currentTarget.value)} />
+              </label>
+            </div>
+          )}
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              const m = triple(mean);
+              const s = triple(std);
+              const n = Number(size);
+              if (preset === 'custom' && (!m || !s)) {
+                useAppStore.setState({ modelError: 'Mean and std need three numbers each, e.g. 0.5, 0.5, 0.5.' });
+                return;
+              }
+              if (derived.dynamicSize && !(Number.isInteger(n) && n >= 16 && n <= 1024)) {
+                useAppStore.setState({ modelError: 'The input size must be a whole number from 16 to 1024.' });
+                return;
+              }
+              void configureForeignInput({ size: n, normalisation: preset, ...(preset === 'custom' ? { mean: m!, std: s! } : {}) });
             }}
           >
-            {NORMALISATION_PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-            <option value="custom">Custom mean/std</option>
-          </select>
-        </label>
-      </div>
-      {preset === 'custom' && (
-        <div className="model-input__row">
-          <label className="field">
-            <span>Mean (R, G, B)</span>
-            <input aria-label="Mean" value={mean} onChange={(e) => setMean(e.currentTarget.value)} />
-          </label>
-          <label className="field">
-            <span>Std (R, G, B)</span>
-            <input aria-label="Std" value={std} onChange={(e) => setStd(e.currentTarget.value)} />
-          </label>
-        </div>
+            Apply input settings
+          </button>
+        </>
       )}
-      <button
-        type="button"
-        className="button"
-        onClick={() => {
-          const m = triple(mean);
-          const s = triple(std);
-          const n = Number(size);
-          if (preset === 'custom' && (!m || !s)) {
-            useAppStore.setState({ modelError: 'Mean and std need three numbers each, e.g. 0.5, 0.5, 0.5.' });
-            return;
-          }
-          if (derived.dynamicSize && !(Number.isInteger(n) && n >= 16 && n <= 1024)) {
-            useAppStore.setState({ modelError: 'The input size must be a whole number from 16 to 1024.' });
-            return;
-          }
-          void configureForeignInput({ size: n, normalisation: preset, ...(preset === 'custom' ? { mean: m!, std: s! } : {}) });
-        }}
-      >
-        Apply input settings
-      </button>
     </div>
   );
 }

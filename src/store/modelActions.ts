@@ -163,7 +163,8 @@ export async function loadForeignModel(source: ModelSource, options: ForeignMode
 /** A foreign model's input size / normalisation changed: re-derive shapes and run the photos again. */
 export async function configureForeignInput(choice: InputChoice): Promise<void> {
   const s = useAppStore.getState();
-  if (!s.model?.manifest.derived) return;
+  // A Hub model's input is its repo's preprocessor_config.json; the page offers no other.
+  if (!s.model?.manifest.derived || s.model.manifest.input.normalisation === 'preprocessor_config.json') return;
   useAppStore.setState({ status: 'loading-model', loadProgress: null, modelError: null });
   try {
     const reply = await inferenceClient().configureInput(choice, (p) => useAppStore.setState({ loadProgress: p }));
