@@ -15,6 +15,7 @@ import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, ROOT, 
 import { serveStatic } from './staticServer';
 import { CDN_HOST, HUB_HOST, mirrorArgs, OTHER_SITE_HOST, startHubMirror, textModelOnnx, type HubMirror, type MirrorRepo } from './hubMirror';
 import { ensureHubModel, type HubTestRepo } from '../src/model/testing/hubModel';
+import { ensureTestModels, TEST_MODELS_DIR } from '../src/model/testing/testModels';
 
 const MIRROR_PORT = Number(process.env.E2E_PORT ?? 4173) + 100;
 const PRESET = 'Xenova/convnext-tiny-224';
@@ -40,6 +41,7 @@ let mirror: HubMirror;
 
 test.beforeAll(async () => {
   hub = ensureHubModel(PRESET);
+  ensureTestModels();
   const main = repoFromFolder(PRESET, hub.dir);
   const config = main.files['config.json']!;
   const preprocessor = main.files['preprocessor_config.json']!;
@@ -52,6 +54,11 @@ test.beforeAll(async () => {
     {
       id: 'convlens-test/lanczos',
       files: { ...main.files, 'preprocessor_config.json': Buffer.from(JSON.stringify({ ...JSON.parse(main.files['preprocessor_config.json']!.toString()), resample: 1 })) },
+    },
+    // Stands for quantized weights that use an operator onnxruntime-web lacks ("Mystery").
+    {
+      id: 'convlens-test/quantized',
+      files: { ...main.files, 'onnx/model_quantized.onnx': readFileSync(join(TEST_MODELS_DIR, 'unsupported-op.onnx')) },
     },
     { id: 'convlens-test/huge', files: { 'onnx/model.onnx': main.files['onnx/model.onnx']! }, listedSizes: { 'onnx/model.onnx': 3_000_000_000 } },
   ]);
@@ -273,6 +280,19 @@ test('a preprocessor_config.json field the app does not follow is named; ImageNe
   await waitForHubModel(page, 'convlens-test/lanczos');
   await expect(page.getByTestId('model-input')).toContainText('resize 256, centre crop 224');
   await expect(page.getByRole('button', { name: 'Apply input settings' })).toBeVisible();
+});
+
+test('error: quantized weights with an operator onnxruntime-web cannot run name it and point to the float32 weights; the previous model stays', async ({ page }) => {
+  await start(page);
+  await loadById(page, 'https://huggingface.co/convlens-test/quantized/resolve/main/onnx/model_quantized.onnx');
+  await expect(page.getByRole('alert')).toContainText(/operator that onnxruntime-web cannot run on WASM.*Mystery.*choose the float32 or float16 weights instead/);
+  await expect(status(page)).toContainText('ConvNeXt-Atto');
+  await expect(status(page)).toHaveAttribute('data-status', 'ready');
+  const float32 = (await page.getByLabel('Weights').locator('option', { hasText: 'float32' }).textContent())!;
+  await page.getByLabel('Weights').selectOption({ label: float32 });
+  await waitForHubModel(page, 'convlens-test/quantized');
+  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+  await waitForResult(page, 'coffee.png');
 });
 
 test('error: the connection is lost mid-download; the previous model stays and nothing is cached', async ({ page }) => {
