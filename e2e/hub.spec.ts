@@ -128,7 +128,8 @@ test('by id: lists the weights with sizes, downloads config, preprocessor config
   const weights = page.getByLabel('Weights');
   await expect(weights).toHaveValue('');
   const fp32 = `float32 · ${(statSync(join(hub.dir, 'onnx/model.onnx')).size / 1e6).toFixed(1)} MB`;
-  await expect(weights.locator('option')).toHaveText([fp32, `float16 · ${(statSync(join(hub.dir, 'onnx/model_fp16.onnx')).size / 1e6).toFixed(1)} MB`]);
+  const mb = (file: string) => (statSync(join(hub.dir, file)).size / 1e6).toFixed(1);
+  await expect(weights.locator('option')).toHaveText([fp32, `float16 · ${mb('onnx/model_fp16.onnx')} MB`, `8-bit quantized · approximate · ${mb('onnx/model_quantized.onnx')} MB`]);
   await expect(page.getByRole('link', { name: `Model card: ${PRESET}` })).toHaveAttribute('href', `https://huggingface.co/${PRESET}`);
   await expect(page.getByTestId('model-input')).toContainText("1000 labels from the repo's config.json");
   // the repo's own preprocessing is kept: no preset or Apply button could replace it
@@ -159,6 +160,23 @@ test('by pasted file URL: the fp16 variant, float16 layers shown as float32', as
   const logits = await downloadLayer(page, 'logits');
   // float16 compute: close to PyTorch's float32, not equal.
   expect(relativeErrorAgainstGolden(logits.data, hub.reference.logits)).toBeLessThan(2e-2);
+});
+
+test('quantized weights run where onnxruntime-web has their operators: int8 weights (DequantizeLinear), marked approximate', async ({ page }) => {
+  await start(page);
+  await loadById(page, PRESET);
+  await waitForHubModel(page, PRESET);
+  await page.getByLabel('Weights').selectOption('quantized');
+  await waitForHubModel(page, `${PRESET} · quantized`);
+  expect(new URL(page.url()).searchParams.get('model')).toBe(`hf:${PRESET}:quantized`);
+  expect(fileGets('/onnx/model_quantized.onnx')).toBe(1);
+  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+  await waitForResult(page, 'coffee.png');
+  const logits = await downloadLayer(page, 'logits');
+  // 255 levels per weight channel: near PyTorch's float32 (measured about 1.6e-2 with onnxruntime-node), clearly not equal.
+  const error = relativeErrorAgainstGolden(logits.data, hub.reference.logits);
+  expect(error).toBeLessThan(5e-2);
+  expect(error).toBeGreaterThan(1e-4);
 });
 
 test('a repo page URL and a top-level model.onnx', async ({ page }) => {

@@ -13,6 +13,7 @@ repo folder laid out like the Hub's:
     <out>/<owner>/<name>/onnx/model.onnx             float32, opset 17, input pixel_values -> logits
     <out>/<owner>/<name>/onnx/model_fp16.onnx        float16 compute, float32 input/output
                                                      (keep_io_types, as transformers.js converts)
+    <out>/<owner>/<name>/onnx/model_quantized.onnx   int8 weights (per-channel, DequantizeLinear), float32 compute
     <out>/<owner>/<name>.reference.json              PyTorch forward-hook values (not part of the repo)
 
 The reference values are computed on public/samples/coffee.png preprocessed the way
@@ -44,6 +45,7 @@ from hf_convnext_modules import (  # noqa: E402  (re-exported: tests and callers
     ConvNextLayer, ConvNextLayerNorm, ConvNextModel, ConvNextStage,
 )
 from onnx_fp16 import to_float16_graph  # noqa: E402
+from onnx_int8 import to_int8_weights_graph  # noqa: E402
 from make_test_models import hook_outputs  # noqa: E402
 
 ROOT = os.path.dirname(HERE)
@@ -229,15 +231,16 @@ def make_repo(out: str, repo_id: str, force: bool = False) -> str:
     owner, name = repo_id.split("/", 1)
     repo = os.path.join(out, owner, name)
     ref_path = os.path.join(out, owner, f"{name}.reference.json")
-    if os.path.exists(ref_path) and not force:
+    if os.path.exists(ref_path) and os.path.exists(os.path.join(repo, "onnx", "model_quantized.onnx")) and not force:
         return repo
     os.makedirs(os.path.join(repo, "onnx"), exist_ok=True)
     print("1/4 building the seeded model", file=sys.stderr)
     model = build_model()
-    print("2/4 exporting onnx/model.onnx and onnx/model_fp16.onnx", file=sys.stderr)
+    print("2/4 exporting onnx/model.onnx, onnx/model_fp16.onnx and onnx/model_quantized.onnx", file=sys.stderr)
     fp32 = os.path.join(repo, "onnx", "model.onnx")
     export_onnx(model, fp32)
     to_float16_graph(fp32, os.path.join(repo, "onnx", "model_fp16.onnx"))
+    to_int8_weights_graph(fp32, os.path.join(repo, "onnx", "model_quantized.onnx"))
     print("3/4 writing config.json and preprocessor_config.json", file=sys.stderr)
     write_json(os.path.join(repo, "config.json"), config_json(read_labels()))
     write_json(os.path.join(repo, "preprocessor_config.json"), preprocessor_json())

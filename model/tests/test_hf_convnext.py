@@ -88,6 +88,24 @@ class HubConvNextTest(unittest.TestCase):
         fp32 = os.path.getsize(os.path.join(self.repo, "onnx", "model.onnx"))
         self.assertLess(os.path.getsize(os.path.join(self.repo, "onnx", "model_fp16.onnx")), 0.6 * fp32)
 
+    def test_quantized_graph_stores_int8_weights_dequantized_per_channel(self) -> None:
+        import onnx_int8
+        path = os.path.join(self.repo, "onnx", "model_quantized.onnx")
+        m = onnx.load(path)
+        onnx.checker.check_model(m)
+        fp32 = onnx.load(os.path.join(self.repo, "onnx", "model.onnx"))
+        convs = [n for n in fp32.graph.node if n.op_type == "Conv"]
+        deq = [n for n in m.graph.node if n.op_type == "DequantizeLinear"]
+        self.assertGreaterEqual(len(deq), len(convs))  # every Conv weight (and the head's) is int8
+        inits = {i.name: i for i in m.graph.initializer}
+        for n in deq:
+            self.assertEqual(inits[n.input[0]].data_type, TensorProto.INT8)
+        self.assertLess(os.path.getsize(path), 0.35 * os.path.getsize(os.path.join(self.repo, "onnx", "model.onnx")))
+        # the rounding itself: within half a step of every weight, per output channel
+        w = np.random.default_rng(0).normal(size=(8, 3, 4, 4)).astype(np.float32)
+        q, scale = onnx_int8.quantize_weights(w, 0)
+        self.assertTrue(np.all(np.abs(q.astype(np.float32) * scale[:, None, None, None] - w) <= scale[:, None, None, None] / 2 + 1e-7))
+
     def test_config_and_preprocessor_config(self) -> None:
         with open(os.path.join(self.repo, "config.json")) as f:
             config = json.load(f)

@@ -39,7 +39,7 @@ export interface HubTestRepo {
 export function ensureHubModel(id: string = HUB_TEST_ID): HubTestRepo {
   const [owner, name] = id.split('/') as [string, string];
   const refPath = resolve(HUB_DIR, owner, `${name}.reference.json`);
-  if (!existsSync(refPath)) {
+  if (!existsSync(refPath) || !existsSync(resolve(HUB_DIR, owner, name, 'onnx/model_quantized.onnx'))) {
     execFileSync(PYTHON, [resolve(ROOT, 'model/hf_convnext.py'), '--out', HUB_DIR, '--id', id], { stdio: 'inherit', timeout: 600_000 });
   }
   return {
