@@ -135,6 +135,7 @@ test('by id: lists the weights with sizes, downloads config, preprocessor config
   // the repo's own preprocessing is kept: no preset or Apply button could replace it
   await expect(page.getByTestId('model-input-source')).toContainText('preprocessor_config.json exactly (bicubic)');
   await expect(page.getByRole('button', { name: 'Apply input settings' })).toHaveCount(0);
+  await page.getByTestId('model-input').screenshot({ path: 'screenshots/hub-input-source.png' });
   expect(new URL(page.url()).searchParams.get('model')).toBe(`hf:${PRESET}`);
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
   await waitForResult(page, 'coffee.png');
