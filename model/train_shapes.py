@@ -216,11 +216,11 @@ def train(args) -> Dict[str, object]:
           f"{time.perf_counter() - t_eval:.1f} s", flush=True)
 
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.Subset(Batches(args.seed, args.batch, args.steps, schedule, (shapes.SIZE_RANGE[0], args.max_size), args.curriculum), range(start, args.steps)),
+        torch.utils.data.Subset(Batches(args.seed, args.batch, args.steps, schedule, (args.min_size, args.max_size), args.curriculum), range(start, args.steps)),
         batch_size=None, shuffle=False, num_workers=args.workers,
         prefetch_factor=2 if args.workers else None, persistent_workers=False) if args.workers else None
     data = iter(loader) if loader is not None else None
-    source = Batches(args.seed, args.batch, args.steps, schedule, (shapes.SIZE_RANGE[0], args.max_size), args.curriculum)
+    source = Batches(args.seed, args.batch, args.steps, schedule, (args.min_size, args.max_size), args.curriculum)
 
     t0 = time.perf_counter()
     seen = 0
@@ -251,7 +251,7 @@ def train(args) -> Dict[str, object]:
             print(f"{bar(step + 1, args.steps)} step {step + 1}/{args.steps} res {x.shape[-1]} "
                   f"loss {ema_loss:.3f} held-out {acc * 100:.1f}% {seen / dt:.1f} img/s "
                   f"{(elapsed_before + dt) / 60:.1f} min", flush=True)
-        if (step + 1) % args.epoch_steps == 0 or last:
+        if (step + 1) % args.epoch_steps == 0 or last or step + 1 == args.stop_after:
             acc = evaluate(model, ex, ey, device)
             dt = time.perf_counter() - t0
             history.append({"step": step + 1, "loss": round(ema_loss, 4), "accuracy": acc,
@@ -261,6 +261,8 @@ def train(args) -> Dict[str, object]:
             torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step + 1,
                         "history": history, "elapsed_s": elapsed_before + dt,
                         "images_seen": seen_before + seen, "args": vars(args)}, ckpt_path)
+        if args.stop_after and step + 1 >= args.stop_after:
+            break  # a first stage: the schedule stays the one for --steps, training ends here
     wall = elapsed_before + time.perf_counter() - t0
     record = {
         "command": "python3 " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], cm_root())] + sys.argv[1:]),
@@ -270,6 +272,7 @@ def train(args) -> Dict[str, object]:
         "device": str(device) if device.type == "cpu" else torch.cuda.get_device_name(0),
         "threads": torch.get_num_threads(),
         "steps": args.steps,
+        "stoppedAfter": args.stop_after or None,
         "batch": args.batch,
         "schedule": args.schedule,
         "imagesSeen": seen_before + seen,
@@ -302,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--schedule", default="64:0.45,96:0.35,128:0.2", help="res:fraction of steps, ...")
+    p.add_argument("--min-size", type=float, default=shapes.SIZE_RANGE[0],
+                   help="smallest training shape (fraction of the side); above the held-out 0.2 lets small training "
+                        "pictures show shapes as many pixels across as a 224 px picture does")
     p.add_argument("--max-size", type=float, default=shapes.SIZE_RANGE[1],
                    help="largest training shape (fraction of the side); larger than the held-out 0.6 lets small "
                         "training pictures show shapes as many pixels across as a 224 px picture does")
@@ -324,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="weight init: torchvision's ConvNeXt init, or the default model's kaiming init (convlens_model.init_seeded_visible)")
     p.add_argument("--init", help="start from the weights of a finished run (its shapes-atto.pt), new schedule")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--stop-after", type=int, default=0,
+                   help="end after this step (a first stage: learning rate, resolution and curriculum follow --steps)")
     return p
 
 

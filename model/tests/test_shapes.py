@@ -129,6 +129,24 @@ class TinyTrainingTest(unittest.TestCase):
             first, last = np.mean(losses[:8]), np.mean(losses[-8:])
             self.assertLess(last, first - 0.1, f"loss {first:.3f} -> {last:.3f}")
 
+    def test_stop_after_ends_a_stage_and_the_next_continues_from_it(self):
+        import torch
+        import train_shapes
+        with tempfile.TemporaryDirectory() as tmp:
+            first = os.path.join(tmp, "first")
+            base = ["--batch", "8", "--schedule", "32:1", "--eval-count", "8", "--epoch-steps", "100",
+                    "--log-every", "100", "--workers", "0", "--cpu", "--threads", "1", "--warmup", "2"]
+            rec = train_shapes.train(train_shapes.build_parser().parse_args(
+                ["--out", first, "--steps", "20", "--stop-after", "6", *base]))
+            self.assertEqual(len(rec["losses"]), 6)
+            self.assertEqual(rec["stoppedAfter"], 6)
+            self.assertEqual(rec["steps"], 20)
+            rec2 = train_shapes.train(train_shapes.build_parser().parse_args(
+                ["--out", os.path.join(tmp, "second"), "--init", os.path.join(first, "shapes-atto.pt"),
+                 "--seed", "1", "--steps", "3", *base]))
+            self.assertEqual(rec2["previous"]["stoppedAfter"], 6)
+            self.assertEqual(len(rec2["losses"]), 3)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -8,7 +8,8 @@ import './hub.css';
 import { megabytesText, modelCardUrl } from '../app/hub';
 import { answerHubQuestion, cancelHubDownload, chooseHubWeights, loadFromHubText, loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hubActions';
 import { selectHubNotice, selectHubPhase, selectHubQuestion, selectHubRepo } from '../store/hubSlice';
-import { selectLoadProgress, selectModel, selectStatus, useAppStore } from '../store/store';
+import { bundledManifestUrl, loadModel } from '../store/modelActions';
+import { selectLoadProgress, selectModel, selectModels, selectStatus, useAppStore } from '../store/store';
 
 function Weights() {
   const repo = useAppStore(selectHubRepo);
@@ -125,6 +126,8 @@ export function TrainedOffer() {
   const model = useAppStore(selectModel);
   const phase = useAppStore(selectHubPhase);
   const [refused, setRefused] = useState(refusedBefore);
+  // A bundled trained network (the drawn-shapes one) needs no download: offline too.
+  const bundled = useAppStore(selectModels).find((m) => m.trained);
   if (!model || model.manifest.trained || refused || phase !== 'idle') return null;
   return (
     <div className="trained-offer" role="region" aria-label="Trained network">
@@ -134,6 +137,13 @@ export function TrainedOffer() {
       <button type="button" className="button button--primary" onClick={() => void loadHubLinkValue(TRAINED_PRESET_LINK)}>
         See a trained network: {TRAINED_PRESET.sizeText} download
       </button>{' '}
+      {bundled && (
+        <>
+          <button type="button" className="button" onClick={() => void loadModel(bundledManifestUrl(bundled))}>
+            Offline: {bundled.displayName}
+          </button>{' '}
+        </>
+      )}
       <button
         type="button"
         className="button"
