@@ -113,6 +113,12 @@ test('offline after the first visit: with the network cut and the server gone, r
   // A bundled sample works offline too.
   await page.getByRole('button', { name: 'Cat', exact: true }).click();
   await waitForResult(page, 'chelsea.png');
+  // So does the trained network the page offers (precached with the default).
+  await page.getByLabel('Model', { exact: true }).selectOption('convnext-atto-shapes');
+  await expect(page.locator('p[role="status"]')).toContainText('drawn shapes', { timeout: 120_000 });
+  // the cat ran again through it: its top class is a shape name
+  await expect(page.locator('.predictions__label').first()).toHaveText(/^(circle|square|triangle|star|cross|ring|hexagon|crescent)$/, { timeout: 120_000 });
+  await expect(page.getByTestId('model-limitation')).toContainText('only knows 8 drawn shapes');
   const fromServer = answered.filter((a) => a.url.startsWith(server.url) && !a.fromWorker);
   expect(fromServer).toEqual([]);
   expect(answered.filter((a) => a.url.startsWith(server.url)).length).toBeGreaterThan(0);

@@ -88,7 +88,7 @@ try {
       await page.getByTestId('journey').waitFor();
       await settled(page);
       const journey = `${out}/${tag}-${what}-journey.png`;
-      await page.screenshot({ path: journey });
+      await page.getByTestId('journey').screenshot({ path: journey });
       await page.getByRole('button', { name: 'Why', exact: true }).click();
       await page.getByTestId('why-canvas').waitFor();
       await settled(page);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HASHED_ASSET, defaultModelFolder, precacheGlobs } from './precache.config';
+import { HASHED_ASSET, defaultModelFolder, precacheGlobs, precachedModelFolders } from './precache.config';
 
 describe('defaultModelFolder', () => {
   it('follows the index default, as the app does', () => {
@@ -18,6 +18,21 @@ describe('defaultModelFolder', () => {
   });
   it('fails loudly on an empty index', () => {
     expect(() => defaultModelFolder({ models: [] })).toThrow(/lists no models/);
+  });
+});
+
+describe('precachedModelFolders', () => {
+  it('is the default plus every trained bundled model, once each', () => {
+    const index = {
+      default: 'a',
+      models: [
+        { id: 'a', manifest: 'a/manifest.json', trained: false },
+        { id: 'b', manifest: 'b/manifest.json', trained: true },
+        { id: 'c', manifest: 'c/manifest.json', trained: false },
+      ],
+    };
+    expect(precachedModelFolders(index)).toEqual(['models/a', 'models/b']);
+    expect(precachedModelFolders({ ...index, default: 'b' })).toEqual(['models/b']);
   });
 });
 

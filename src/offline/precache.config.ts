@@ -17,7 +17,7 @@ export const HASHED_ASSET = /-[A-Za-z0-9_-]{8}\.\w+$/;
 
 interface ModelIndex {
   default?: string;
-  models?: { id: string; manifest: string }[];
+  models?: { id: string; manifest: string; trained?: boolean }[];
 }
 
 /** The folder (relative to the site root) of the index's default model, as the app picks it. */
@@ -28,6 +28,16 @@ export function defaultModelFolder(index: ModelIndex): string {
   return posix.join('models', dirname(entry.manifest));
 }
 
+/**
+ * The default model, plus every bundled trained one (the drawn-shapes network): a class
+ * offline must be able to switch to the trained network the page offers. Other bundled
+ * models are cached when first loaded.
+ */
+export function precachedModelFolders(index: ModelIndex): string[] {
+  const trained = (index.models ?? []).filter((m) => m.trained).map((m) => posix.join('models', dirname(m.manifest)));
+  return [...new Set([defaultModelFolder(index), ...trained])];
+}
+
 /** Glob patterns (relative to dist/) of everything the first visit caches. */
 export function precacheGlobs(indexPath: string): string[] {
   const index = JSON.parse(readFileSync(indexPath, 'utf8')) as ModelIndex;
@@ -36,6 +46,6 @@ export function precacheGlobs(indexPath: string): string[] {
     'assets/*.{js,css,wasm}',
     'samples/*.{png,jpg,jpeg}',
     'models/index.json',
-    `${defaultModelFolder(index)}/*.{json,onnx}`,
+    ...precachedModelFolders(index).map((folder) => `${folder}/*.{json,onnx}`),
   ];
 }
