@@ -44,7 +44,9 @@ def to_int8_weights_graph(src: str, dst: str) -> int:
         if init is None or init.data_type != TensorProto.FLOAT or name in done:
             continue
         w = numpy_helper.to_array(init)
-        axis = spec[1] if not (node.op_type == "Gemm" and any(a.name == "transB" and a.i == 0 for a in node.attribute)) else 1
+        axis = spec[1]
+        if node.op_type == "Gemm":  # B is (out, in) with transB=1, else (in, out); transB defaults to 0
+            axis = 0 if next((a.i for a in node.attribute if a.name == "transB"), 0) else 1
         if w.ndim < 2:
             continue
         q, scale = quantize_weights(w, axis)

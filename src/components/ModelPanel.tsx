@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { megabytes } from '../model/limits';
-import { NORMALISATION_PRESETS } from '../model/deriveManifest';
+import { inputFromRepo, NORMALISATION_PRESETS } from '../model/deriveManifest';
 import { bundledManifestUrl, clearModelCache, configureForeignInput, loadForeignModel, loadModel, refreshCachedModels } from '../store/modelActions';
 import { useAppStore, selectCachedModels, selectModel, selectModels } from '../store/store';
 import { acceptFiles } from './useGlobalPhotoDrop';
@@ -93,8 +93,7 @@ function InputSettings() {
   const { input, derived } = manifest;
   const preset = input.normalisation ?? 'imagenet';
   const choice = { size: input.cropSize, normalisation: preset, mean: input.mean, std: input.std };
-  // A Hub model's input is the repo's own pipeline (bicubic, crop_pct, rescale): a preset would replace it.
-  const fromRepo = preset === 'preprocessor_config.json';
+  const fromRepo = inputFromRepo(input);
   const labelsText = {
     metadata: `${manifest.labels.length} labels from the model's metadata`,
     file: `${manifest.labels.length} labels from your labels.txt`,

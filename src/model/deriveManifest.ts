@@ -113,6 +113,14 @@ export function inputSpecFor(image: ImageInput, choice: InputChoice = {}): Input
   };
 }
 
+/** InputSpec.normalisation of an input read from a Hugging Face preprocessor_config.json. */
+export const REPO_PREPROCESSING = 'preprocessor_config.json';
+
+/** The input is the repo's own pipeline (bicubic, crop_pct, rescale): no preset may replace it. */
+export function inputFromRepo(input: Pick<InputSpec, 'normalisation'>): boolean {
+  return input.normalisation === REPO_PREPROCESSING;
+}
+
 function hubInputSpec(image: ImageInput, p: Preprocessing): InputSpec {
   if (image.size !== null && image.size !== p.cropSize) {
     throw new ModelInputError(`preprocessor_config.json gives ${p.cropSize}×${p.cropSize} inputs, but the model's input "${image.name}" is ${image.size}×${image.size}.`);
@@ -130,7 +138,7 @@ function hubInputSpec(image: ImageInput, p: Preprocessing): InputSpec {
     rescaleFactor: p.rescaleFactor,
     mean: [...p.mean],
     std: [...p.std],
-    normalisation: 'preprocessor_config.json',
+    normalisation: REPO_PREPROCESSING,
   };
 }
 

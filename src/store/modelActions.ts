@@ -7,7 +7,7 @@
 import { errorText } from '../app/errorText';
 import { isImageFile } from '../app/files';
 import { clearCachedModels, listCachedModels } from '../app/modelCache';
-import { parseLabelsText, type InputChoice } from '../model/deriveManifest';
+import { inputFromRepo, parseLabelsText, type InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import { parseManifest, ManifestError } from '../model/manifestValidate';
 import { defaultTap, isMapTap } from '../model/taps';
@@ -163,8 +163,8 @@ export async function loadForeignModel(source: ModelSource, options: ForeignMode
 /** A foreign model's input size / normalisation changed: re-derive shapes and run the photos again. */
 export async function configureForeignInput(choice: InputChoice): Promise<void> {
   const s = useAppStore.getState();
-  // A Hub model's input is its repo's preprocessor_config.json; the page offers no other.
-  if (!s.model?.manifest.derived || s.model.manifest.input.normalisation === 'preprocessor_config.json') return;
+  // A Hub model's input is its repo's own pipeline; the page offers no other.
+  if (!s.model?.manifest.derived || inputFromRepo(s.model.manifest.input)) return;
   useAppStore.setState({ status: 'loading-model', loadProgress: null, modelError: null });
   try {
     const reply = await inferenceClient().configureInput(choice, (p) => useAppStore.setState({ loadProgress: p }));
