@@ -45,6 +45,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 import convlens_model as cm  # noqa: E402
+import filter_orientation as fo  # noqa: E402
 import shapes  # noqa: E402
 
 EVAL_RAW = 256  # held-out pictures are drawn at this size, then resized like a photo
@@ -176,6 +177,21 @@ def build(seed: int, layer_scale: float = 0.0, init: str = "torchvision") -> tor
     return model
 
 
+def rescale_stem(model: torch.nn.Module, factor: float) -> None:
+    """Scales the stem's weight and bias by `factor`. The stem feeds a LayerNorm over channels,
+    so the network's function stays the same; AdamW's steps keep their size, so a smaller stem
+    is steered more by what it learns from here on than by its (random) start."""
+    stem = model.features[0][0]
+    with torch.no_grad():
+        stem.weight.mul_(factor)
+        stem.bias.mul_(factor)
+
+
+def stem_orientation(stem: torch.nn.Module) -> float:
+    """Mean orientation score of the stem's filters (model/filter_orientation.py)."""
+    return float(fo.orientation_scores(stem.weight.detach().cpu().double().numpy()).mean())
+
+
 def bar(done: int, total: int, width: int = 24) -> str:
     n = int(width * done / max(1, total))
     return "[" + "#" * n + "." * (width - n) + "]"
@@ -194,10 +210,17 @@ def train(args) -> Dict[str, object]:
         if os.path.exists(prev_path):
             with open(prev_path) as f:
                 previous = {k: v for k, v in json.load(f).items() if k != "losses"}
+    stem = model.features[0][0]
+    if args.stem_rescale != 1.0:
+        rescale_stem(model, args.stem_rescale)
     decay, no_decay = [], []
     for name, p in model.named_parameters():
+        if p is stem.weight:
+            continue
         (no_decay if p.ndim <= 1 or name.endswith("layer_scale") else decay).append(p)
+    stem_wd = args.weight_decay if args.stem_weight_decay is None else args.stem_weight_decay
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": [stem.weight], "weight_decay": stem_wd},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.999))
     os.makedirs(args.out, exist_ok=True)
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
@@ -253,11 +276,14 @@ def train(args) -> Dict[str, object]:
                   f"{(elapsed_before + dt) / 60:.1f} min", flush=True)
         if (step + 1) % args.epoch_steps == 0 or last or step + 1 == args.stop_after:
             acc = evaluate(model, ex, ey, device)
+            orient = stem_orientation(stem)
             dt = time.perf_counter() - t0
             history.append({"step": step + 1, "loss": round(ema_loss, 4), "accuracy": acc,
+                            "stemOrientation": round(orient, 4),
                             "minutes": round((elapsed_before + dt) / 60, 2)})
             print(f"epoch at step {step + 1}: held-out accuracy {acc * 100:.2f}% "
-                  f"({args.eval_count} pictures at 224 px), loss {ema_loss:.3f}", flush=True)
+                  f"({args.eval_count} pictures at 224 px), loss {ema_loss:.3f}, "
+                  f"stem orientation {orient:.3f}", flush=True)
             torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step + 1,
                         "history": history, "elapsed_s": elapsed_before + dt,
                         "images_seen": seen_before + seen, "args": vars(args)}, ckpt_path)
@@ -316,6 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "no distractors) to full difficulty (0: full difficulty from the start)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=0.05)
+    p.add_argument("--stem-weight-decay", type=float, default=None,
+                   help="AdamW weight decay of the stem's filters (default: --weight-decay)")
+    p.add_argument("--stem-rescale", type=float, default=1.0,
+                   help="multiply the stem's weight and bias by this at the start (the function is unchanged)")
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--label-smoothing", type=float, default=0.1)
     p.add_argument("--min-scale", type=float, default=0.85, help="smallest crop side (fraction)")

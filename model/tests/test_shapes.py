@@ -147,6 +147,25 @@ class TinyTrainingTest(unittest.TestCase):
             self.assertEqual(rec2["previous"]["stoppedAfter"], 6)
             self.assertEqual(len(rec2["losses"]), 3)
 
+    def test_rescaling_the_stem_keeps_the_function_and_epochs_record_its_orientation(self):
+        import torch
+        import train_shapes
+        model = train_shapes.build(0, 0.5, "kaiming").eval()
+        x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
+        with torch.no_grad():
+            before = model(x)
+            train_shapes.rescale_stem(model, 0.05)
+            after = model(x)
+        self.assertLess(float((after - before).abs().max()), 1e-3 * float(before.abs().max()))
+        with tempfile.TemporaryDirectory() as tmp:
+            rec = train_shapes.train(train_shapes.build_parser().parse_args([
+                "--out", tmp, "--steps", "4", "--batch", "8", "--schedule", "32:1", "--eval-count", "8",
+                "--epoch-steps", "2", "--log-every", "4", "--workers", "0", "--cpu", "--threads", "1",
+                "--warmup", "1", "--stem-rescale", "0.05", "--stem-weight-decay", "1.0"]))
+        orient = [h["stemOrientation"] for h in rec["history"]]
+        self.assertEqual(len(orient), 2)
+        self.assertTrue(all(0.25 <= o <= 1.0 for o in orient), orient)
+
 
 if __name__ == "__main__":
     unittest.main()

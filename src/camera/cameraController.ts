@@ -1,5 +1,6 @@
 /**
- * Live camera: getUserMedia → one ImageBitmap per new video frame, transferred to the
+ * Live camera: getUserMedia → one VideoFrame (an ImageBitmap where WebCodecs is missing) per
+ * new video frame, transferred to the
  * inference worker (never copied on this thread), which runs it through the photo's
  * own pixel path. One frame is in flight and at most one waits here, a newer one
  * replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page)
@@ -11,7 +12,7 @@ import { photoRef, runPhotoInSlot, showFrameResult } from '../store/photoActions
 import { useAppStore } from '../store/store';
 import { inferenceClient } from '../store/workerClient';
 import { InferenceError } from '../worker/client';
-import type { RgbaImage, RunResult } from '../worker/protocol';
+import type { CameraFrame, RgbaImage, RunResult } from '../worker/protocol';
 import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
 import { useCameraStore } from './cameraStore';
 import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
@@ -35,7 +36,7 @@ let listening = false;
 const rate = new RateMeter();
 
 interface Grabbed {
-  bitmap: ImageBitmap;
+  frame: CameraFrame;
   grabMs: number;
   /** When the grab started: the frame's age is measured from here. */
   started: number;
@@ -139,9 +140,9 @@ async function grab(mySession: number, mediaTime: number): Promise<void> {
   grabbing = true;
   lastMediaTime = mediaTime;
   const started = performance.now();
-  let bitmap: ImageBitmap;
+  let frame: CameraFrame;
   try {
-    bitmap = await createImageBitmap(v);
+    frame = await grabFrame(v);
   } catch {
     return; // the stream stopped under us; the next frame (if any) tries again
   } finally {
@@ -149,17 +150,27 @@ async function grab(mySession: number, mediaTime: number): Promise<void> {
   }
   frameCounters.grabbed++;
   if (mySession !== session) {
-    bitmap.close();
+    frame.close();
     frameCounters.closedOnPage++;
     return;
   }
-  const step = frames.offer({ bitmap, grabMs: performance.now() - started, started });
+  const step = frames.offer({ frame, grabMs: performance.now() - started, started });
   if (step.drop) closeOnPage(step.drop);
   if (step.send) send(mySession, step.send);
 }
 
+/**
+ * The video's current frame. A VideoFrame only references the decoded picture (no
+ * conversion here); the worker converts it straight into RGBA. Without WebCodecs, an
+ * ImageBitmap (converted on this thread).
+ */
+async function grabFrame(v: HTMLVideoElement): Promise<CameraFrame> {
+  if (typeof VideoFrame === 'function') return new VideoFrame(v);
+  return createImageBitmap(v);
+}
+
 function closeOnPage(frame: Grabbed): void {
-  frame.bitmap.close();
+  frame.frame.close();
   frameCounters.closedOnPage++;
 }
 
@@ -172,9 +183,9 @@ function send(mySession: number, frame: Grabbed): void {
     const step = frames.done();
     if (step.send) send(mySession, step.send);
   };
-  // The transfer detaches the bitmap here; the worker closes it.
+  // The transfer detaches the frame here; the worker closes it.
   inferenceClient()
-    .runFrame(frame.bitmap, useCameraStore.getState().mirror)
+    .runFrame(frame.frame, useCameraStore.getState().mirror)
     .then(
       (result) => {
         next();

@@ -61,10 +61,51 @@ export async function decodeImage(image: Blob): Promise<Decoded> {
  * A camera frame's pixels (mirrored when asked), by the photo's path from here on. `release`
  * is called on the frame exactly once, as soon as its pixels are read, and on every failure.
  */
-export async function decodeFrame(frame: ImageBitmap, mirror: boolean, release: (frame: ImageBitmap) => void): Promise<Decoded> {
-  const decoded: Decoded = { ...(await bitmapPixels(frame, release)), format: 'unknown', frames: null };
+export async function decodeFrame<F extends ImageBitmap | VideoFrame>(frame: F, mirror: boolean, release: (frame: F) => void): Promise<Decoded> {
+  const pixels = isVideoFrame(frame) ? await videoFramePixels(frame, release as (f: VideoFrame) => void) : await bitmapPixels(frame as ImageBitmap, release as (f: ImageBitmap) => void);
+  const decoded: Decoded = { ...pixels, format: 'unknown', frames: null };
   if (mirror) mirrorRgbaInPlace(decoded.rgba, decoded.width, decoded.height);
   return decoded;
+}
+
+function isVideoFrame(frame: ImageBitmap | VideoFrame): frame is VideoFrame {
+  return typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame;
+}
+
+/**
+ * A VideoFrame converted by the browser straight into RGBA (WebCodecs copyTo, one pass from
+ * the camera's YUV) instead of drawn on a canvas and read back: the same pixels a canvas
+ * would hold, without the canvas. Frames that need more (a display size other than the
+ * coded picture, a huge frame to pre-shrink, a browser without RGBA copyTo) take the
+ * bitmap path.
+ */
+async function videoFramePixels(frame: VideoFrame, release: (frame: VideoFrame) => void): Promise<Pixels> {
+  let released = false;
+  const releaseFrame = () => {
+    if (released) return;
+    released = true;
+    release(frame);
+  };
+  try {
+    const rect = frame.visibleRect;
+    const width = frame.displayWidth;
+    const height = frame.displayHeight;
+    const plain = rect !== null && rect.width === width && rect.height === height && !preShrinkSize(width, height);
+    if (plain) {
+      const rgba = new Uint8ClampedArray(width * height * 4);
+      try {
+        await frame.copyTo(rgba, { format: 'RGBA', colorSpace: 'srgb' });
+        return { rgba, width, height, source: { width, height } };
+      } catch {
+        // No RGBA conversion in this browser's copyTo: the canvas below does it.
+      }
+    }
+    const bitmap = await createImageBitmap(frame);
+    releaseFrame();
+    return await bitmapPixels(bitmap, (b) => b.close());
+  } finally {
+    releaseFrame();
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
-import type { BackendChoice, BackendInfo, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
+import type { BackendChoice, BackendInfo, CameraFrame, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
 import type { ClassHead } from '../model/classHead';
 import { assertNever, DEBUG_WORKER_NAME, WORKER_NAME } from './protocol';
 
@@ -173,7 +173,7 @@ export class InferenceClient {
    * Runs a camera frame, transferred (never copied; the worker closes it). A newer frame or
    * photo of the same slot replaces it while it waits: it then rejects as 'superseded'.
    */
-  async runFrame(frame: ImageBitmap, mirror: boolean, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
+  async runFrame(frame: CameraFrame, mirror: boolean, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
     const reply = await this.request({ type: 'run-frame', frame, mirror, slot }, undefined, timeoutMs, [frame]);
     if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;

@@ -18,7 +18,7 @@ import { GpuDeviceWatch, reopenOnWasm } from './backend';
 import { ModelDownloads } from './modelBytes';
 import { loadModel, reconfigureInput, type Loaded, type LoadedModel, type LoadProgress, type LoadRequest } from './modelLoad';
 import { runOcclusion } from './occlusion';
-import { transferablesOf, type BackendName, type DecodeInfo, type RunResult, type TapOutput, type WorkerResponse } from './protocol';
+import { transferablesOf, type BackendName, type CameraFrame, type DecodeInfo, type RunResult, type TapOutput, type WorkerResponse } from './protocol';
 import { OCCLUSION_CANCELLED } from './runQueue';
 import { runTaps, saneOutputs } from './tapRun';
 import { WorkerError, asWorkerError, errorText, noModel } from './workerError';
@@ -111,13 +111,13 @@ export class InferenceEngine {
     this.counters.framesReceived++;
   }
 
-  closeFrame(frame: ImageBitmap): void {
+  closeFrame(frame: CameraFrame): void {
     frame.close();
     this.counters.framesClosed++;
   }
 
   /** A camera frame: its pixels take the photo's path from here on (same pre-shrink, resize, crop, normalise). */
-  async runFrame(id: number, frame: ImageBitmap, mirror: boolean): Promise<void> {
+  async runFrame(id: number, frame: CameraFrame, mirror: boolean): Promise<void> {
     const t0 = performance.now();
     let m: LoadedModel;
     try {

@@ -131,6 +131,12 @@ export interface WorkerStats {
   framesReceived: number;
 }
 
+/**
+ * A camera frame as the page grabs it: a VideoFrame where the browser has WebCodecs (its
+ * pixels are converted straight into the worker's buffer), else an ImageBitmap.
+ */
+export type CameraFrame = ImageBitmap | VideoFrame;
+
 export type WorkerRequest =
   /** manifest null: a foreign ONNX file; the worker derives the manifest from its graph. */
   | { type: 'load-model'; id: number; source: ModelSource; manifest: Manifest | null; backend: BackendChoice; input: InputChoice | null }
@@ -138,7 +144,7 @@ export type WorkerRequest =
   | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob; slot: RunSlot }
   /** A camera frame, transferred (the worker closes it); a newer frame or photo of its slot replaces it while it waits. */
-  | { type: 'run-frame'; id: number; frame: ImageBitmap; mirror: boolean; slot: RunSlot }
+  | { type: 'run-frame'; id: number; frame: CameraFrame; mirror: boolean; slot: RunSlot }
   | { type: 'debug'; id: number; action: DebugAction }
   /** The exact class evidence head of the loaded model (src/model/classHead.ts). */
   | { type: 'class-head'; id: number }
