@@ -11,6 +11,7 @@ import {
   samplePath,
   summary,
   tilePixels,
+  untrainedUrl,
   waitForModel,
   waitForResult,
 } from './helpers';
@@ -19,15 +20,19 @@ import { ensureRealPhotos, realPhoto } from './realPhotos';
 const golden = readGolden();
 const manifest = readManifest();
 
+// The pipeline's numbers are checked against PyTorch on the untrained model, whose PyTorch twin
+// model/ rebuilds from its seed; the page's own default (the shapes network) is e2e/shapes.spec.ts.
 test.beforeEach(async ({ page }) => {
-  await page.goto('./');
+  await page.goto(untrainedUrl());
   await waitForModel(page);
 });
 
 test('loads the default model on WASM with threads in a cross-origin isolated page', async ({ page }) => {
+  await page.goto('./');
+  await waitForModel(page);
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   const status = page.locator('p[role="status"]');
-  await expect(status).toContainText('ConvNeXt-Atto');
+  await expect(status).toContainText('ConvNeXt-Atto · drawn shapes');
   const threads = Number((await status.textContent())!.match(/wasm · (\d+) threads?/)![1]);
   expect(threads).toBeGreaterThan(1);
 });
@@ -237,7 +242,7 @@ test('a pasted image runs like a dropped one', async ({ page }) => {
 
 test('asking for WebGPU where there is none falls back to WASM and says so', async ({ page }) => {
   // This project's Chromium runs with --disable-gpu: no adapter.
-  await page.goto('./?backend=webgpu');
+  await page.goto(untrainedUrl('backend=webgpu'));
   await waitForModel(page, 'wasm');
   await expect(page.getByTestId('backend-fallback')).toContainText(/WebGPU.*using WASM/);
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);

@@ -12,9 +12,10 @@ import { mirrorRgbaInPlace } from '../src/image/mirror';
 import type { RgbImage } from '../src/image/types';
 import { pngCover, writeY4m } from '../scripts/y4m';
 import { BASE_ARGS, CHROMIUM_PATH } from './chromium';
-import { downloadLayer, maxRelativeDifference, ROOT, samplePath, waitForModel, waitForResult } from './helpers';
+import { DEFAULT_MODEL_ID, downloadLayer, maxRelativeDifference, ROOT, samplePath, waitForModel, waitForResult } from './helpers';
 
-const MODEL_DIR = resolve(ROOT, 'public/models/convnext-atto-untrained');
+// The model the page opens on (the drawn-shapes network): what a class points the camera at.
+const MODEL_DIR = resolve(ROOT, 'public/models', DEFAULT_MODEL_ID);
 const manifest = JSON.parse(readFileSync(resolve(MODEL_DIR, 'manifest.json'), 'utf8')) as {
   input: { name: string; shape: number[]; resizeSize: number; cropSize: number; mean: [number, number, number]; std: [number, number, number] };
   taps: { name: string; output?: string; kind: string; shape: number[] }[];

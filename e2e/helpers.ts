@@ -17,11 +17,22 @@ export interface Golden {
   top5: { index: number; label: string; probability: number }[];
 }
 
-export function readGolden(modelId = 'convnext-atto-untrained'): Golden {
+/** The model the page opens on (public/models/index.json): the drawn-shapes network. */
+export const DEFAULT_MODEL_ID = (JSON.parse(readFileSync(resolve(ROOT, 'public/models/index.json'), 'utf8')) as { default: string }).default;
+
+/**
+ * The untrained ConvNeXt-Atto. Its PyTorch twin is rebuilt from its seed (model/photo_golden.py,
+ * float32 weights), so the tests of the pipeline's exactness against PyTorch open the page on it.
+ */
+export const UNTRAINED_ID = 'convnext-atto-untrained';
+/** The app opened on the untrained model (`?modelId=`), plus any other query. */
+export const untrainedUrl = (query = '') => `./?modelId=${UNTRAINED_ID}${query ? `&${query.replace(/^[?&]/, '')}` : ''}`;
+
+export function readGolden(modelId = UNTRAINED_ID): Golden {
   return JSON.parse(readFileSync(resolve(ROOT, 'model/golden', `${modelId}.json`), 'utf8')) as Golden;
 }
 
-export function readManifest(modelId = 'convnext-atto-untrained'): { taps: { name: string; kind: string; stage: number; shape: number[] }[] } {
+export function readManifest(modelId = UNTRAINED_ID): { taps: { name: string; kind: string; stage: number; shape: number[] }[] } {
   return JSON.parse(readFileSync(resolve(ROOT, 'public/models', modelId, 'manifest.json'), 'utf8'));
 }
 

@@ -11,7 +11,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { BASE_ARGS, CHROMIUM_PATH } from './chromium';
-import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, ROOT, samplePath, summary, waitForModel, waitForResult } from './helpers';
+import { downloadLayer, dropFiles, photoFile, relativeErrorAgainstGolden, ROOT, samplePath, summary, untrainedUrl, waitForModel, waitForResult } from './helpers';
 import { serveStatic } from './staticServer';
 import { CDN_HOST, HUB_HOST, mirrorArgs, OTHER_SITE_HOST, startHubMirror, textModelOnnx, type HubMirror, type MirrorRepo } from './hubMirror';
 import { ensureHubModel, type HubTestRepo } from '../src/model/testing/hubModel';
@@ -88,8 +88,9 @@ async function loadById(page: Page, text: string): Promise<void> {
   await page.getByRole('button', { name: 'Load from Hugging Face' }).click();
 }
 
+/** The page on the untrained network, whose bar offers the trained preset (the default is trained). */
 async function start(page: Page, query = ''): Promise<void> {
-  await page.goto(`./${query}`);
+  await page.goto(untrainedUrl(query));
   await waitForModel(page);
 }
 
@@ -199,8 +200,8 @@ test('the preset in the Model menu and the one-click offer while the model is un
   await expect(page.getByLabel('Model', { exact: true })).toHaveValue(`hf:${PRESET}:fp16`);
   expect(fileGets('/onnx/model_fp16.onnx')).toBe(1);
 
-  // A fresh page on the untrained default: the offer, refused, stays away after a reload.
-  await page.goto('./');
+  // A fresh page on the untrained network: the offer, refused, stays away after a reload.
+  await page.goto(untrainedUrl());
   await waitForModel(page);
   await expect(status(page)).toContainText('untrained');
   await page.getByRole('button', { name: 'No thanks' }).click();

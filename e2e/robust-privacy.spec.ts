@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ROOT, dropFiles, photoFile, samplePath, waitForModel, waitForResult } from './helpers';
+import { DEFAULT_MODEL_ID, ROOT, dropFiles, photoFile, samplePath, waitForModel, waitForResult } from './helpers';
 import { ensureGeneratedPhotos, file, generated } from './robust-helpers';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -118,8 +118,9 @@ test.describe('names, labels and model metadata are text, never HTML', () => {
   });
 
   test('a manifest whose labels, names and descriptions are HTML', async ({ page }) => {
-    const manifest = JSON.parse(readFileSync(resolve(ROOT, 'public/models/convnext-atto-untrained/manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(resolve(ROOT, `public/models/${DEFAULT_MODEL_ID}/manifest.json`), 'utf8')) as {
       displayName: string;
+      limitation?: string;
       arch: string;
       labels: string[];
       taps: { description: string }[];
@@ -128,9 +129,10 @@ test.describe('names, labels and model metadata are text, never HTML', () => {
     manifest.displayName = `Model ${XSS}`;
     manifest.arch = XSS;
     manifest.weights.description = XSS;
+    manifest.limitation = XSS;
     manifest.labels = manifest.labels.map((_, i) => `${XSS} ${i}`);
     for (const t of manifest.taps) t.description = XSS;
-    await page.route('**/convnext-atto-untrained/manifest.json', (route) => route.fulfill({ body: JSON.stringify(manifest), contentType: 'application/json' }));
+    await page.route(`**/${DEFAULT_MODEL_ID}/manifest.json`, (route) => route.fulfill({ body: JSON.stringify(manifest), contentType: 'application/json' }));
     await page.goto('./');
     await waitForModel(page);
     await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
@@ -138,6 +140,7 @@ test.describe('names, labels and model metadata are text, never HTML', () => {
     await expect(page.locator('p[role="status"]')).toContainText(`Model ${XSS}`);
     await expect(page.locator('.predictions__label').first()).toHaveText(new RegExp(`^${XSS.replace(/[()]/g, '\\$&')} \\d+$`));
     await expect(page.getByTestId('layer-description')).toContainText(XSS);
+    await expect(page.getByTestId('model-limitation')).toContainText(XSS);
     await page.getByRole('button', { name: 'About' }).click();
     await expect(page.getByRole('dialog')).toContainText(`Model ${XSS}`);
     await expect(page.locator('img[src="x"]')).toHaveCount(0);

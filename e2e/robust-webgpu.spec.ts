@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { dropFiles, photoFile, readGolden, samplePath, waitForModel, waitForResult } from './helpers';
+import { dropFiles, photoFile, readGolden, samplePath, untrainedUrl, waitForModel, waitForResult } from './helpers';
 
 // Runs in the 'webgpu' project (SwiftShader's software adapter); the device is destroyed
 // through the ?debug hook, which is what the browser does to a page whose GPU resets.
 test('a lost WebGPU device falls back to WASM, and the next photo still gives the right answer', async ({ page }) => {
   test.slow();
-  await page.goto('./?backend=webgpu&debug=1');
+  await page.goto(untrainedUrl('backend=webgpu&debug=1'));
   await waitForModel(page, 'webgpu');
   await dropFiles(page, [photoFile(samplePath('rocket.jpg'))]);
   await waitForResult(page, 'rocket.jpg');

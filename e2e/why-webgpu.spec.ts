@@ -4,12 +4,12 @@
  */
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { dropFiles, photoFile, ROOT, samplePath, waitForModel, waitForResult } from './helpers';
+import { dropFiles, photoFile, ROOT, samplePath, untrainedUrl, waitForModel, waitForResult } from './helpers';
 import { downloadWhyMap, errorOfRange, identity, occlusionReference, openWhy, referenceInput, runOcclusionInPage, whyClass } from './why-helpers';
 
 test('Why on WebGPU: identity holds and the occlusion map equals onnxruntime-node', async ({ page }) => {
   test.slow();
-  await page.goto('./?backend=webgpu');
+  await page.goto(untrainedUrl('backend=webgpu'));
   await waitForModel(page, 'webgpu');
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
   await waitForResult(page, 'coffee.png');

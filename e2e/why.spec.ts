@@ -1,13 +1,13 @@
 /**
  * The *Why* view: the class evidence identity (map sum + constant = the model's logit) and
  * occlusion maps checked against onnxruntime-node computing the same definition, for the
- * default model and a dropped torchvision resnet18; Cancel, and a new photo cancelling.
+ * untrained ConvNeXt-Atto and a dropped torchvision resnet18; Cancel, and a new photo cancelling.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ensureTestModels, TEST_MODELS_DIR } from '../src/model/testing/testModels';
-import { dropFiles, photoFile, ROOT, samplePath, waitForModel, waitForResult } from './helpers';
+import { dropFiles, photoFile, ROOT, samplePath, untrainedUrl, waitForModel, waitForResult } from './helpers';
 import { downloadWhyMap, errorOfRange, identity, occlusionReference, openWhy, referenceInput, runOcclusionInPage, whyClass } from './why-helpers';
 
 const SERVED = 'why-test-models';
@@ -19,8 +19,9 @@ test.beforeAll(() => {
   copyFileSync(resolve(TEST_MODELS_DIR, 'resnet18.onnx'), resolve(ROOT, 'dist', SERVED, 'resnet18.onnx'));
 });
 
+// Opened on the untrained ConvNeXt-Atto: its 101 Food-101 classes and float32 weights.
 test.beforeEach(async ({ page }) => {
-  await page.goto('./');
+  await page.goto(untrainedUrl());
   await waitForModel(page);
 });
 
@@ -31,7 +32,7 @@ async function checkIdentity(page: Page): Promise<void> {
   expect(Math.abs(id.logit - id.modelLogit) / Math.max(Math.abs(id.modelLogit), 1e-6)).toBeLessThan(1e-4);
 }
 
-test('default model: the identity holds on the page and the occlusion map equals onnxruntime-node', async ({ page }) => {
+test('untrained ConvNeXt-Atto: the identity holds on the page and the occlusion map equals onnxruntime-node', async ({ page }) => {
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
   await waitForResult(page, 'coffee.png');
   await openWhy(page);

@@ -1,8 +1,11 @@
-import { useAppStore, selectActivations, selectManifest } from '../store/store';
+import { bundledManifestUrl, loadModel } from '../store/modelActions';
+import { useAppStore, selectActivations, selectManifest, selectModels } from '../store/store';
 
 export function Predictions() {
   const activations = useAppStore(selectActivations);
   const manifest = useAppStore(selectManifest);
+  // A trained network's "before": the bundled untrained one, so a class sees what training changed.
+  const untrained = useAppStore(selectModels).find((m) => !m.trained && m.id !== manifest?.id);
   if (!manifest) return null;
   return (
     <section className="panel predictions" aria-label="Predictions">
@@ -10,6 +13,14 @@ export function Predictions() {
       {manifest.limitation ? (
         <p className="warning" data-testid="model-limitation">
           <strong>Limited network.</strong> {manifest.limitation}
+          {manifest.trained && untrained && (
+            <>
+              {' '}
+              <button type="button" className="button button--small" onClick={() => void loadModel(bundledManifestUrl(untrained))}>
+                Before training: {untrained.displayName}
+              </button>
+            </>
+          )}
         </p>
       ) : !manifest.trained && (
         <p className="warning" data-testid="untrained-warning">

@@ -22,7 +22,7 @@ describe('defaultModelFolder', () => {
 });
 
 describe('precachedModelFolders', () => {
-  it('is the default plus every trained bundled model, once each', () => {
+  it('is the default, every trained bundled model and the first untrained one, once each', () => {
     const index = {
       default: 'a',
       models: [
@@ -32,13 +32,16 @@ describe('precachedModelFolders', () => {
       ],
     };
     expect(precachedModelFolders(index)).toEqual(['models/a', 'models/b']);
-    expect(precachedModelFolders({ ...index, default: 'b' })).toEqual(['models/b']);
+    expect(precachedModelFolders({ ...index, default: 'b' })).toEqual(['models/b', 'models/a']);
+    expect(precachedModelFolders({ ...index, default: 'c' })).toEqual(['models/c', 'models/b', 'models/a']);
   });
 });
 
 describe('precacheGlobs', () => {
-  it('includes the committed default model folder', () => {
-    expect(precacheGlobs(resolve(import.meta.dirname, '../../public/models/index.json'))).toContain('models/convnext-atto-untrained/*.{json,onnx}');
+  it('includes the committed default (the shapes network) and the untrained network it offers', () => {
+    const globs = precacheGlobs(resolve(import.meta.dirname, '../../public/models/index.json'));
+    expect(globs).toContain('models/convnext-atto-shapes/*.{json,onnx}');
+    expect(globs).toContain('models/convnext-atto-untrained/*.{json,onnx}');
   });
 });
 

@@ -29,13 +29,16 @@ export function defaultModelFolder(index: ModelIndex): string {
 }
 
 /**
- * The default model, plus every bundled trained one (the drawn-shapes network): a class
- * offline must be able to switch to the trained network the page offers. Other bundled
- * models are cached when first loaded.
+ * The default model, every bundled trained one (the drawn-shapes network) and the first
+ * untrained one: what the page offers in one click (a trained network's *Before training*,
+ * an untrained one's *Offline:* button) must work for a class offline. Other bundled models
+ * are cached when first loaded.
  */
 export function precachedModelFolders(index: ModelIndex): string[] {
-  const trained = (index.models ?? []).filter((m) => m.trained).map((m) => posix.join('models', dirname(m.manifest)));
-  return [...new Set([defaultModelFolder(index), ...trained])];
+  const models = index.models ?? [];
+  const untrained = models.find((m) => !m.trained);
+  const offered = [...models.filter((m) => m.trained), ...(untrained ? [untrained] : [])];
+  return [...new Set([defaultModelFolder(index), ...offered.map((m) => posix.join('models', dirname(m.manifest)))])];
 }
 
 /** Glob patterns (relative to dist/) of everything the first visit caches. */
