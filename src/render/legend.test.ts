@@ -42,6 +42,9 @@ describe('colourBarTicks', () => {
     expect(s.map((x) => x.value)).toEqual([-8, -5, 0, 5, 8]);
     for (const x of colourBarTicks(0.0123, 0.0871, 5).slice(1, -1)) expect(isNice(x.value)).toBe(true);
   });
+  it('drops an inner tick whose label would touch a long end label (-4 next to -5.32)', () => {
+    expect(colourBarTicks(-5.32, 5.05, 5).map((x) => x.label)).toEqual(['-5.32', '-2', '0', '2', '5.05']);
+  });
   it('drops interior ticks that would crowd an end', () => {
     const t = colourBarTicks(0.05, 0.99, 5);
     expect(t.map((x) => x.value)).toEqual([0.05, 0.2, 0.4, 0.6, 0.8, 0.99]);

@@ -54,6 +54,9 @@ function stepValue(k: number, m: number, e: number): number {
  * read the true extent) plus "nice" 1/2/5×10^k values in between. Interior
  * ticks closer to an end than half a step, or than 12% of the bar, are dropped so labels never overlap.
  */
+/** One character of a tick label as a fraction of the colour bar's width (0.72rem digits on a ~300 px bar). */
+const CHAR_FRACTION = 0.022;
+
 export function colourBarTicks(min: number, max: number, count = 5): ColourBarTick[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
   const lo = Math.min(min, max);
@@ -73,13 +76,18 @@ export function colourBarTicks(min: number, max: number, count = 5): ColourBarTi
   const kEnd = Math.floor(hi / step);
   const inner: ColourBarTick[] = [];
   const clearance = Math.max(step / 2, (hi - lo) * 0.12);
+  // The end labels grow inwards from the bar's ends and an inner label is centred on its tick:
+  // an inner tick also keeps one character clear of both, at ~CHAR_FRACTION of the bar a character.
+  const room = (end: string, label: string) => (end.length + label.length / 2 + 1) * CHAR_FRACTION;
   for (let k = kStart; k <= kEnd && inner.length < 100; k++) {
     const value = stepValue(k, m, e);
     if (value - lo < clearance || hi - value < clearance) continue;
     const a = Math.abs(value);
     const label =
       value === 0 ? '0' : a >= 1e4 || a < 1e-3 ? formatTickValue(value) : value.toFixed(decimals);
-    inner.push({ value, label, position: (value - lo) / span });
+    const position = (value - lo) / span;
+    if (position < room(ends[0]!.label, label) || 1 - position < room(ends[1]!.label, label)) continue;
+    inner.push({ value, label, position });
   }
   return [ends[0]!, ...inner, ends[1]!];
 }
