@@ -219,9 +219,15 @@ def train(args) -> Dict[str, object]:
             continue
         (no_decay if p.ndim <= 1 or name.endswith("layer_scale") else decay).append(p)
     stem_wd = args.weight_decay if args.stem_weight_decay is None else args.stem_weight_decay
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
-                             {"params": [stem.weight], "weight_decay": stem_wd},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.999))
+    groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    stem_opt = None
+    if args.stem_sgd:
+        # Plain SGD follows the stem's gradient, which is oriented (edges); AdamW's per-weight
+        # step sizes turn it into noise (docs/shapes-model.md, "Stem filters").
+        stem_opt = torch.optim.SGD([stem.weight], lr=args.stem_sgd, momentum=0.9, weight_decay=stem_wd)
+    else:
+        groups.insert(1, {"params": [stem.weight], "weight_decay": stem_wd})
+    opt = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.999))
     os.makedirs(args.out, exist_ok=True)
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
     start, history, elapsed_before, seen_before = 0, [], 0.0, 0
@@ -258,12 +264,18 @@ def train(args) -> Dict[str, object]:
         y = labels.to(device)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, args.lr, args.warmup)
+        if stem_opt is not None:
+            stem_opt.param_groups[0]["lr"] = lr_at(step, args.steps, args.stem_sgd, args.warmup)
         loss = F.cross_entropy(model(x), y, label_smoothing=args.label_smoothing)
         opt.zero_grad(set_to_none=True)
+        if stem_opt is not None:
+            stem_opt.zero_grad(set_to_none=True)
         loss.backward()
         if args.clip:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if stem_opt is None or p is not stem.weight], args.clip)
         opt.step()
+        if stem_opt is not None:
+            stem_opt.step()
         seen += x.shape[0]
         lv = float(loss)
         losses.append(round(lv, 4))
@@ -344,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weight-decay", type=float, default=0.05)
     p.add_argument("--stem-weight-decay", type=float, default=None,
                    help="AdamW weight decay of the stem's filters (default: --weight-decay)")
+    p.add_argument("--stem-sgd", type=float, default=0.0, metavar="LR",
+                   help="train the stem's filters with SGD (momentum 0.9) at this learning rate instead of AdamW")
     p.add_argument("--stem-rescale", type=float, default=1.0,
                    help="multiply the stem's weight and bias by this at the start (the function is unchanged)")
     p.add_argument("--warmup", type=int, default=100)

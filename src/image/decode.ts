@@ -61,9 +61,9 @@ export async function decodeImage(image: Blob): Promise<Decoded> {
  * A camera frame's pixels (mirrored when asked), by the photo's path from here on. `release`
  * is called on the frame exactly once, as soon as its pixels are read, and on every failure.
  */
-export async function decodeFrame<F extends ImageBitmap | VideoFrame>(frame: F, mirror: boolean, release: (frame: F) => void): Promise<Decoded> {
-  const pixels = isVideoFrame(frame) ? await videoFramePixels(frame, release as (f: VideoFrame) => void) : await bitmapPixels(frame as ImageBitmap, release as (f: ImageBitmap) => void);
-  const decoded: Decoded = { ...pixels, format: 'unknown', frames: null };
+export async function decodeFrame<F extends ImageBitmap | VideoFrame>(frame: F, mirror: boolean, release: (frame: F) => void): Promise<Decoded & { direct: boolean }> {
+  const pixels = isVideoFrame(frame) ? await videoFramePixels(frame, release as (f: VideoFrame) => void) : { ...(await bitmapPixels(frame as ImageBitmap, release as (f: ImageBitmap) => void)), direct: false };
+  const decoded = { ...pixels, format: 'unknown' as const, frames: null };
   if (mirror) mirrorRgbaInPlace(decoded.rgba, decoded.width, decoded.height);
   return decoded;
 }
@@ -79,7 +79,7 @@ function isVideoFrame(frame: ImageBitmap | VideoFrame): frame is VideoFrame {
  * coded picture, a huge frame to pre-shrink, a browser without RGBA copyTo) take the
  * bitmap path.
  */
-async function videoFramePixels(frame: VideoFrame, release: (frame: VideoFrame) => void): Promise<Pixels> {
+async function videoFramePixels(frame: VideoFrame, release: (frame: VideoFrame) => void): Promise<Pixels & { direct: boolean }> {
   let released = false;
   const releaseFrame = () => {
     if (released) return;
@@ -95,14 +95,14 @@ async function videoFramePixels(frame: VideoFrame, release: (frame: VideoFrame) 
       const rgba = new Uint8ClampedArray(width * height * 4);
       try {
         await frame.copyTo(rgba, { format: 'RGBA', colorSpace: 'srgb' });
-        return { rgba, width, height, source: { width, height } };
+        return { rgba, width, height, source: { width, height }, direct: true };
       } catch {
         // No RGBA conversion in this browser's copyTo: the canvas below does it.
       }
     }
     const bitmap = await createImageBitmap(frame);
     releaseFrame();
-    return await bitmapPixels(bitmap, (b) => b.close());
+    return { ...(await bitmapPixels(bitmap, (b) => b.close())), direct: false };
   } finally {
     releaseFrame();
   }

@@ -7,7 +7,7 @@ function targets(enabled = true) {
   const ran: number[] = [];
   let gpuLost = 0;
   const engine = {
-    counters: { runsExecuted: 4, framesReceived: 3, framesClosed: 2 },
+    counters: { runsExecuted: 4, framesReceived: 3, framesClosed: 2, framesDirect: 2 },
     backend: 'webgpu',
     loseGpu: () => Promise.resolve(void gpuLost++),
   } as unknown as InferenceEngine;
@@ -29,7 +29,7 @@ describe('debug actions', () => {
   });
 
   it('stats: the engine and queue counters', async () => {
-    expect(await debugAction('stats', targets().t)).toEqual({ runsExecuted: 4, runsSuperseded: 0, wasmMemoryBytes: 0, backend: 'webgpu', framesOpen: 1, framesReceived: 3 });
+    expect(await debugAction('stats', targets().t)).toEqual({ runsExecuted: 4, runsSuperseded: 0, wasmMemoryBytes: 0, backend: 'webgpu', framesOpen: 1, framesReceived: 3, framesDirect: 2 });
   });
 
   it('hold-runs keeps photos back until release-runs; the queue supersedes the ones piled up', async () => {

@@ -18,7 +18,7 @@ export interface DebugTargets {
 }
 
 function stats({ engine, queue }: DebugTargets): WorkerStats {
-  const { runsExecuted, framesReceived, framesClosed } = engine.counters;
+  const { runsExecuted, framesReceived, framesClosed, framesDirect } = engine.counters;
   return {
     runsExecuted,
     runsSuperseded: queue.superseded,
@@ -26,6 +26,7 @@ function stats({ engine, queue }: DebugTargets): WorkerStats {
     backend: engine.backend,
     framesOpen: framesReceived - framesClosed,
     framesReceived,
+    framesDirect,
   };
 }
 

@@ -50,7 +50,7 @@ export class InferenceEngine {
   /** Occlusion request running now, and whether it was asked to stop. */
   private occluding: { id: number; cancelled: boolean } | null = null;
   /** For the debug counters: session runs, and camera frames received and closed. */
-  readonly counters = { runsExecuted: 0, framesReceived: 0, framesClosed: 0 };
+  readonly counters = { runsExecuted: 0, framesReceived: 0, framesClosed: 0, framesDirect: 0 };
 
   constructor(private readonly post: Post) {}
 
@@ -128,6 +128,7 @@ export class InferenceEngine {
     }
     // Closed as soon as its pixels are read, and on every failure.
     const decoded = await decodeFrame(frame, mirror, (f) => this.closeFrame(f));
+    if (decoded.direct) this.counters.framesDirect++;
     await this.runDecoded(id, m, decoded, t0, true);
   }
 

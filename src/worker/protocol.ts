@@ -129,6 +129,8 @@ export interface WorkerStats {
   /** Camera frames received and not yet closed (each is closed as soon as its pixels are read). */
   framesOpen: number;
   framesReceived: number;
+  /** Camera frames whose pixels came straight from a VideoFrame (copyTo), not through a canvas. */
+  framesDirect: number;
 }
 
 /**
