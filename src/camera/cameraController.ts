@@ -169,8 +169,8 @@ async function grabFrame(v: HTMLVideoElement): Promise<CameraFrame> {
   return createImageBitmap(v);
 }
 
-function closeOnPage(frame: Grabbed): void {
-  frame.frame.close();
+function closeOnPage(grabbed: Grabbed): void {
+  grabbed.frame.close();
   frameCounters.closedOnPage++;
 }
 

@@ -6,6 +6,7 @@ import { rgbaCanvas } from '../render/drawRgba';
 import { formatTickValue } from '../render/legend';
 import { encodeNpy } from '../render/npy';
 import { whyCaveat } from '../model/whyCaveat';
+import { logitsTap } from '../model/taps';
 import { drawCropWithOverlay } from './drawOverlay';
 import { useAppStore, selectActivations, selectManifest } from '../store/store';
 import type { WhyMethod } from '../store/whySlice';
@@ -13,7 +14,6 @@ import { ColourBarView } from './ColourBar';
 import { downloadBlob } from './DownloadLayerButton';
 import { cancelOcclusion, ensureClassHead, runOcclusion } from '../store/whyActions';
 import './why.css';
-import { logitsTap } from '../model/taps';
 
 interface ShownMap {
   map: Float32Array;

@@ -61,8 +61,8 @@ export async function decodeImage(image: Blob): Promise<Decoded> {
  * A camera frame's pixels (mirrored when asked), by the photo's path from here on. `release`
  * is called on the frame exactly once, as soon as its pixels are read, and on every failure.
  */
-export async function decodeFrame<F extends ImageBitmap | VideoFrame>(frame: F, mirror: boolean, release: (frame: F) => void): Promise<Decoded & { direct: boolean }> {
-  const pixels = isVideoFrame(frame) ? await videoFramePixels(frame, release as (f: VideoFrame) => void) : { ...(await bitmapPixels(frame as ImageBitmap, release as (f: ImageBitmap) => void)), direct: false };
+export async function decodeFrame(frame: ImageBitmap | VideoFrame, mirror: boolean, release: (frame: ImageBitmap | VideoFrame) => void): Promise<Decoded & { direct: boolean }> {
+  const pixels = isVideoFrame(frame) ? await videoFramePixels(frame, release) : { ...(await bitmapPixels(frame, release)), direct: false };
   const decoded = { ...pixels, format: 'unknown' as const, frames: null };
   if (mirror) mirrorRgbaInPlace(decoded.rgba, decoded.width, decoded.height);
   return decoded;
@@ -80,12 +80,7 @@ function isVideoFrame(frame: ImageBitmap | VideoFrame): frame is VideoFrame {
  * bitmap path.
  */
 async function videoFramePixels(frame: VideoFrame, release: (frame: VideoFrame) => void): Promise<Pixels & { direct: boolean }> {
-  let released = false;
-  const releaseFrame = () => {
-    if (released) return;
-    released = true;
-    release(frame);
-  };
+  const releaseFrame = once(() => release(frame));
   try {
     const rect = frame.visibleRect;
     const width = frame.displayWidth;
@@ -113,12 +108,7 @@ async function videoFramePixels(frame: VideoFrame, release: (frame: VideoFrame) 
  * bitmap: `release` is called on it exactly once, as early as possible, whatever happens.
  */
 async function bitmapPixels(original: ImageBitmap, release: (bitmap: ImageBitmap) => void): Promise<Pixels> {
-  let released = false;
-  const releaseOriginal = () => {
-    if (released) return;
-    released = true;
-    release(original);
-  };
+  const releaseOriginal = once(() => release(original));
   let bitmap = original;
   const source = { width: bitmap.width, height: bitmap.height };
   try {
@@ -142,4 +132,14 @@ async function bitmapPixels(original: ImageBitmap, release: (bitmap: ImageBitmap
     if (bitmap !== original) bitmap.close();
     releaseOriginal();
   }
+}
+
+/** `fn` on the first call only: a frame or bitmap is released early on success and again in `finally`. */
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }

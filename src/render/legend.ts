@@ -49,14 +49,15 @@ function stepValue(k: number, m: number, e: number): number {
   return e >= 0 ? k * m * 10 ** e : (k * m) / 10 ** -e;
 }
 
-/**
- * Ticks for a colour-bar legend: the exact min and max at the ends (so users
- * read the true extent) plus "nice" 1/2/5×10^k values in between. Interior
- * ticks closer to an end than half a step, or than 12% of the bar, are dropped so labels never overlap.
- */
 /** One character of a tick label as a fraction of the colour bar's width (0.72rem digits on a ~300 px bar). */
 const CHAR_FRACTION = 0.022;
 
+/**
+ * Ticks for a colour-bar legend: the exact min and max at the ends (so users
+ * read the true extent) plus "nice" 1/2/5×10^k values in between. Interior
+ * ticks closer to an end than half a step, or than 12% of the bar, or whose label
+ * would reach an end label, are dropped so labels never overlap.
+ */
 export function colourBarTicks(min: number, max: number, count = 5): ColourBarTick[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
   const lo = Math.min(min, max);

@@ -5,8 +5,8 @@
 import { parseLabelsText } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import { softmax, topK } from '../render/predictions';
-import { useAppStore } from './store';
 import { logitsTap } from '../model/taps';
+import { useAppStore } from './store';
 
 /** ImageNet-1k class names (torchvision's order), used when a head has 1000 outputs and no labels. */
 export const IMAGENET_LABELS_URL = 'models/imagenet-labels.txt';
