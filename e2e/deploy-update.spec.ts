@@ -45,6 +45,9 @@ test('a new build activates on "Update now" and its precache replaces the old en
   const server = await serveStatic(site, PORT);
   try {
     await page.goto(server.url);
+    // The first load is not isolated: the worker installs, claims the page and reloads it once
+    // (it may say "ready" just before). Read the caches from the reloaded, isolated page.
+    await page.waitForFunction(() => self.crossOriginIsolated, undefined, { timeout: 180_000 });
     await expect(page.getByTestId('offline-status')).toHaveAttribute('data-phase', 'ready', { timeout: 180_000 });
     const before = precacheEntries(await cachedUrls(page));
     const oldIndex = before.find((u) => u.startsWith('/convlens/index.html?__WB_REVISION__='));
