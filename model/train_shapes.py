@@ -221,7 +221,10 @@ def train(args) -> Dict[str, object]:
     stem_wd = args.weight_decay if args.stem_weight_decay is None else args.stem_weight_decay
     groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
     stem_opt = None
-    if args.stem_sgd:
+    if args.freeze_stem:
+        # The stem's filters stay as the previous stage left them; the rest settles on them.
+        stem.weight.requires_grad_(False)
+    elif args.stem_sgd:
         # Plain SGD follows the stem's gradient, which is oriented (edges); AdamW's per-weight
         # step sizes turn it into noise (docs/shapes-model.md, "Stem filters").
         stem_opt = torch.optim.SGD([stem.weight], lr=args.stem_sgd, momentum=0.9, weight_decay=stem_wd)
@@ -358,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="AdamW weight decay of the stem's filters (default: --weight-decay)")
     p.add_argument("--stem-sgd", type=float, default=0.0, metavar="LR",
                    help="train the stem's filters with SGD (momentum 0.9) at this learning rate instead of AdamW")
+    p.add_argument("--freeze-stem", action="store_true",
+                   help="keep the stem's filters as they are (the rest of the network trains)")
     p.add_argument("--stem-rescale", type=float, default=1.0,
                    help="multiply the stem's weight and bias by this at the start (the function is unchanged)")
     p.add_argument("--warmup", type=int, default=100)
