@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cameraErrorMessage, cameraFailureMessage, classifyCameraError } from './cameraErrors';
 import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
 import { RateMeter } from './rate';
+import { captureConstraints, captureSize } from './captureSize';
 
 const domError = (name: string, message = '') => Object.assign(new Error(message), { name });
 
@@ -99,5 +100,22 @@ describe('RateMeter', () => {
     expect(m.rate(110)).toBe(10);
     m.reset();
     expect(m.rate(200)).toBe(0);
+  });
+});
+
+describe('camera capture size', () => {
+  it('asks for the smallest 4:3 frame that covers the model resize', () => {
+    expect(captureSize(236)).toEqual({ width: 320, height: 240 });
+    expect(captureSize(256)).toEqual({ width: 342, height: 256 });
+    expect(captureSize(224)).toEqual({ width: 300, height: 224 });
+    expect(captureSize(480)).toEqual({ width: 640, height: 480 });
+    const { height, width } = captureSize(384);
+    expect(height).toBeGreaterThanOrEqual(384);
+    expect(width * 3).toBeGreaterThanOrEqual(height * 4);
+  });
+
+  it('makes ideal constraints, 640×480 without a model', () => {
+    expect(captureConstraints(236)).toEqual({ width: { ideal: 320 }, height: { ideal: 240 } });
+    expect(captureConstraints(undefined)).toEqual({ width: { ideal: 640 }, height: { ideal: 480 } });
   });
 });

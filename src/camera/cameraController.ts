@@ -17,6 +17,7 @@ import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
 import { useCameraStore } from './cameraStore';
 import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
 import { RateMeter } from './rate';
+import { captureConstraints } from './captureSize';
 import { LatestFrame } from './latestFrame';
 import { encodePng, timestamp } from './framePng';
 import { frameCounters, recordFrameTiming } from './frameStats';
@@ -104,7 +105,7 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
 }
 
 async function openStream(deviceId: string | null): Promise<MediaStream> {
-  const size = { width: { ideal: 640 }, height: { ideal: 480 } };
+  const size = captureConstraints(useAppStore.getState().model?.manifest.input.resizeSize);
   try {
     return await navigator.mediaDevices.getUserMedia({ audio: false, video: deviceId ? { ...size, deviceId: { exact: deviceId } } : size });
   } catch (e) {

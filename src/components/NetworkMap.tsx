@@ -1,15 +1,23 @@
 import { useDeferredValue, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
+import { useCameraStore } from '../camera/cameraStore';
 import { groupTapsByStage, kindLabel, shapeLabel } from '../model/taps';
 import { thumbnailOf } from '../render/mapThumbnail';
 import { selectLayer } from '../store/viewActions';
 import { useAppStore, selectActivations, selectColormap, selectManifest, selectSelectedTap } from '../store/store';
 import { MapCanvas } from './MapCanvas';
 import { asMap, layerMeanMap } from '../render/layerData';
+import { useAtMostEvery } from './useAtMostEvery';
 
 const THUMB_PX = 30;
 /** Room kept under the map on the first screen (the panel's padding and border). */
 const BOTTOM_GAP_PX = 20;
 const MIN_HEIGHT_PX = 160;
+/**
+ * While the camera runs, the thumbnails follow it twice a second: averaging all 43 layers and
+ * redrawing their canvases for every frame took a quarter of a core on a 2-core laptop
+ * (docs/camera.md), time the model needs; the grid itself follows every frame.
+ */
+const LIVE_THUMBNAIL_MS = 500;
 
 /**
  * Keeps the map on the first screen: as tall as the room left under the photo, scrolling
@@ -55,7 +63,8 @@ export function NetworkMap() {
   const selected = useAppStore(selectSelectedTap);
   const colormap = useAppStore(selectColormap);
   // Thumbnails are drawn after the grid: the grid is what the class waits for.
-  const activations = useDeferredValue(useAppStore(selectActivations));
+  const live = useCameraStore((s) => s.state === 'live');
+  const activations = useDeferredValue(useAtMostEvery(useAppStore(selectActivations), live ? LIVE_THUMBNAIL_MS : 0));
   const list = useRef<HTMLDivElement>(null);
   const focusFollows = useRef(false);
   useFitFirstScreen(list, manifest !== null);
