@@ -21,6 +21,8 @@ import { captureConstraints } from './captureSize';
 import { LatestFrame } from './latestFrame';
 import { encodePng, timestamp } from './framePng';
 import { frameCounters, recordFrameTiming } from './frameStats';
+import { frameTaps } from './frameTaps';
+import type { Manifest } from '../model/manifest';
 
 /** Name the views show for a live frame (the grid's data-photo). */
 export const LIVE_PHOTO_NAME = 'camera';
@@ -35,6 +37,8 @@ let rateTimer: ReturnType<typeof setInterval> | null = null;
 let mirrorChosen = false;
 let listening = false;
 const rate = new RateMeter();
+/** The last frame sent with every tap, for which model: the next ones may bring fewer (frameTaps.ts). */
+let lastFull: { manifest: Manifest; at: number } | null = null;
 
 interface Grabbed {
   frame: CameraFrame;
@@ -175,6 +179,17 @@ function closeOnPage(grabbed: Grabbed): void {
   frameCounters.closedOnPage++;
 }
 
+/** The taps this frame brings back: the chosen layer and the class scores, or every tap now and then. */
+function tapsToFetch(): readonly string[] | null {
+  const s = useAppStore.getState();
+  const manifest = s.model?.manifest;
+  if (!manifest) return null;
+  const now = performance.now();
+  const taps = frameTaps({ manifest, view: s.view, selectedTap: s.selectedTap, lastFullAt: lastFull?.manifest === manifest ? lastFull.at : null, now });
+  if (taps === null) lastFull = { manifest, at: now };
+  return taps;
+}
+
 function send(mySession: number, frame: Grabbed): void {
   frameCounters.handedOver++;
   // Sends the waiting frame the moment this one is answered, before the page paints
@@ -186,7 +201,7 @@ function send(mySession: number, frame: Grabbed): void {
   };
   // The transfer detaches the frame here; the worker closes it.
   inferenceClient()
-    .runFrame(frame.frame, useCameraStore.getState().mirror)
+    .runFrame(frame.frame, useCameraStore.getState().mirror, tapsToFetch())
     .then(
       (result) => {
         next();
@@ -237,6 +252,7 @@ function stopStream(): void {
   if (video) video.srcObject = null;
   if (rateTimer) clearInterval(rateTimer);
   rateTimer = null;
+  lastFull = null;
   rate.reset();
   useCameraStore.setState({ fps: 0 });
 }

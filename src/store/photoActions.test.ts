@@ -102,4 +102,25 @@ describe('showFrameResult', () => {
     expect(stemValue('activations')).toBe(9);
     expect(state().photos.main).toBe(kept);
   });
+
+  it('a frame with some taps keeps the other layers of the last camera frame, as the same objects', () => {
+    showFrameResult('camera', runResult(M, 1), 5);
+    const earlier = state().activations!.tensors.get('features.1.0');
+    const some = runResult(M, 2);
+    showFrameResult('camera', { ...some, taps: some.taps.filter((t) => t.name !== 'features.1.0') }, 5);
+    const shown = state().activations!;
+    expect([...shown.tensors.keys()]).toEqual(['features.0.0', 'features.1.0', 'logits']);
+    expect(stemValue('activations')).toBe(2);
+    expect(shown.tensors.get('logits')!.data[0]).toBe(2);
+    expect(shown.tensors.get('features.1.0')).toBe(earlier);
+  });
+
+  it('keeps nothing from a photo: a frame with some taps after a photo shows only those', async () => {
+    const run = runPhotoInSlot('main', photo('kept.png'));
+    fake.runs[0]!.answer(1);
+    await run;
+    const some = runResult(M, 2);
+    showFrameResult('camera', { ...some, taps: some.taps.filter((t) => t.name === 'logits') }, 5);
+    expect([...state().activations!.tensors.keys()]).toEqual(['logits']);
+  });
 });

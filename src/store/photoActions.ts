@@ -156,12 +156,29 @@ export function showFrameResult(name: string, result: RunResult, totalMs: number
   const s = useAppStore.getState();
   if (!s.model) return null;
   const runId = claimRunId();
-  const activations = toActivations(runId, { name, sampleId: null }, s.model.manifest, result, totalMs);
+  const fresh = toActivations(runId, { name, sampleId: null }, s.model.manifest, result, totalMs);
+  const activations = withEarlierLayers(fresh, s.activations, name, s.model.manifest);
   const backend = s.model.backend;
   const backendChanged = backend.name !== result.backend.name || backend.fallbackReason !== result.backend.fallbackReason;
   useAppStore.setState(backendChanged ? { activations, model: { ...s.model, backend: result.backend } } : { activations });
   if (!s.activations) clampWindow();
   return runId;
+}
+
+/**
+ * A live frame that brought only some taps (src/camera/frameTaps.ts) keeps the other layers
+ * of the camera's earlier frames, at most one full-frame interval old, as the same objects,
+ * so views that cache per tensor (the network map) redraw only what changed. Only frames of
+ * the same live source and the same model's taps are kept; anything else stays missing.
+ */
+function withEarlierLayers(fresh: Activations, previous: Activations | null, name: string, manifest: Manifest): Activations {
+  if (!previous || previous.photoName !== name || fresh.tensors.size === manifest.taps.length) return fresh;
+  const tensors = new Map<string, LayerTensor>();
+  for (const tap of manifest.taps) {
+    const t = fresh.tensors.get(tap.name) ?? previous.tensors.get(tap.name);
+    if (t && t.shape.length === tap.shape.length && t.shape.every((d, i) => d === tap.shape[i])) tensors.set(tap.name, t);
+  }
+  return { ...fresh, tensors };
 }
 
 async function fetchSample(sample: Sample): Promise<Blob | null> {

@@ -86,8 +86,8 @@ describe('InferenceClient', () => {
     const { client, workers } = setup();
     const w = workers[0]!;
     const frame = { width: 4, height: 3, close() {} } as unknown as ImageBitmap;
-    const p = client.runFrame(frame, true);
-    expect(w.sent[0]).toMatchObject({ type: 'run-frame', frame, mirror: true, slot: 'main' });
+    const p = client.runFrame(frame, true, ['features.0.0', 'logits']);
+    expect(w.sent[0]).toMatchObject({ type: 'run-frame', frame, mirror: true, slot: 'main', taps: ['features.0.0', 'logits'] });
     expect(w.transferred[0]).toEqual([frame]);
     const r = { ...result(), frame: { width: 4, height: 3, data: new Uint8ClampedArray(48) } };
     w.reply({ type: 'run-result', id: w.sent[0]!.id, result: r });

@@ -173,8 +173,8 @@ export class InferenceClient {
    * Runs a camera frame, transferred (never copied; the worker closes it). A newer frame or
    * photo of the same slot replaces it while it waits: it then rejects as 'superseded'.
    */
-  async runFrame(frame: CameraFrame, mirror: boolean, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
-    const reply = await this.request({ type: 'run-frame', frame, mirror, slot }, undefined, timeoutMs, [frame]);
+  async runFrame(frame: CameraFrame, mirror: boolean, taps: readonly string[] | null = null, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
+    const reply = await this.request({ type: 'run-frame', frame, mirror, slot, taps }, undefined, timeoutMs, [frame]);
     if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
   }

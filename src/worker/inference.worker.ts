@@ -26,7 +26,7 @@ function handle(request: QueuedRequest): Promise<void> {
     case 'run':
       return engine.run(request.id, request.image);
     case 'run-frame':
-      return engine.runFrame(request.id, request.frame, request.mirror);
+      return engine.runFrame(request.id, request.frame, request.mirror, request.taps);
     case 'class-head':
       return engine.classHead(request.id);
     case 'occlude':

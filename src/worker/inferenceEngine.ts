@@ -116,8 +116,11 @@ export class InferenceEngine {
     this.counters.framesClosed++;
   }
 
-  /** A camera frame: its pixels take the photo's path from here on (same pre-shrink, resize, crop, normalise). */
-  async runFrame(id: number, frame: CameraFrame, mirror: boolean): Promise<void> {
+  /**
+   * A camera frame: its pixels take the photo's path from here on (same pre-shrink, resize,
+   * crop, normalise). `taps`: the ones to bring back (src/camera/frameTaps.ts), null for all.
+   */
+  async runFrame(id: number, frame: CameraFrame, mirror: boolean, taps: readonly string[] | null = null): Promise<void> {
     const t0 = performance.now();
     let m: LoadedModel;
     try {
@@ -129,15 +132,15 @@ export class InferenceEngine {
     // Closed as soon as its pixels are read, and on every failure.
     const decoded = await decodeFrame(frame, mirror, (f) => this.closeFrame(f));
     if (decoded.direct) this.counters.framesDirect++;
-    await this.runDecoded(id, m, decoded, t0, true);
+    await this.runDecoded(id, m, decoded, t0, true, taps);
   }
 
-  private runTaps(m: LoadedModel, tensor: Float32Array): Promise<TapOutput[]> {
+  private runTaps(m: LoadedModel, tensor: Float32Array, only: readonly string[] | null): Promise<TapOutput[]> {
     this.counters.runsExecuted++;
-    return runTaps(m, tensor);
+    return runTaps(m, tensor, only);
   }
 
-  private async runDecoded(id: number, loaded: LoadedModel, decoded: Decoded, t0: number, keepFrame: boolean): Promise<void> {
+  private async runDecoded(id: number, loaded: LoadedModel, decoded: Decoded, t0: number, keepFrame: boolean, only: readonly string[] | null = null): Promise<void> {
     let m = loaded;
     const t1 = performance.now();
     const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
@@ -145,12 +148,12 @@ export class InferenceEngine {
     this.post({ type: 'progress', id, stage: 'inference', loaded: 0, total: null });
     let taps: TapOutput[];
     try {
-      taps = await this.runTaps(m, pre.tensor);
+      taps = await this.runTaps(m, pre.tensor, only);
       if (m.backend.name === 'webgpu' && !saneOutputs(taps, m.manifest)) throw new Error('WebGPU returned invalid (zero or non-finite) logits');
     } catch (e) {
       if (m.backend.name !== 'webgpu') throw asWorkerError(e, 'inference', 'Inference failed: ');
       m = await this.fallBackToWasm(m, `WebGPU run failed (${errorText(e)}), using WASM`);
-      taps = await this.runTaps(m, pre.tensor);
+      taps = await this.runTaps(m, pre.tensor, only);
     }
     const t3 = performance.now();
     const result: RunResult = {

@@ -145,8 +145,11 @@ export type WorkerRequest =
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
   | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob; slot: RunSlot }
-  /** A camera frame, transferred (the worker closes it); a newer frame or photo of its slot replaces it while it waits. */
-  | { type: 'run-frame'; id: number; frame: CameraFrame; mirror: boolean; slot: RunSlot }
+  /**
+   * A camera frame, transferred (the worker closes it); a newer frame or photo of its slot
+   * replaces it while it waits. `taps`: the taps to bring back (src/camera/frameTaps.ts), null for all.
+   */
+  | { type: 'run-frame'; id: number; frame: CameraFrame; mirror: boolean; slot: RunSlot; taps: readonly string[] | null }
   | { type: 'debug'; id: number; action: DebugAction }
   /** The exact class evidence head of the loaded model (src/model/classHead.ts). */
   | { type: 'class-head'; id: number }

@@ -4,7 +4,7 @@ import { RunQueue, type QueuedRequest } from './runQueue';
 import { WorkerError } from './workerError';
 
 const photo = (id: number, slot: RunSlot = 'main'): QueuedRequest => ({ type: 'run', id, image: new Blob([]), slot });
-const frame = (id: number, slot: RunSlot = 'main'): QueuedRequest => ({ type: 'run-frame', id, frame: {} as ImageBitmap, mirror: false, slot });
+const frame = (id: number, slot: RunSlot = 'main'): QueuedRequest => ({ type: 'run-frame', id, frame: {} as ImageBitmap, mirror: false, taps: null, slot });
 const load = (id: number): QueuedRequest => ({ type: 'load-model', id, source: { kind: 'url', url: 'https://example.org/m.onnx', cache: false }, manifest: null, backend: 'wasm', input: null });
 const occlude = (id: number): QueuedRequest => ({ type: 'occlude', id, image: new Blob([]), classIndex: 0, patch: 16, stride: 8 });
 

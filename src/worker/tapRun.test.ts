@@ -105,6 +105,13 @@ describe('runTaps on the default model (onnxruntime-node)', () => {
       }
       expect(new Set(taps.map((t) => t.data.buffer)).size).toBe(taps.length);
       expect(saneOutputs(taps, manifest)).toBe(true);
+
+      // A live camera frame's few taps (src/camera/frameTaps.ts): in manifest order, equal to the full run's.
+      const logits = manifest.taps.find((t) => t.kind === 'logits')!.name;
+      const some = await runTaps({ ort: ortNode as unknown as Ort, session: session as unknown as Session, manifest }, pixels, [logits, 'features.3.1']);
+      expect(some.map((t) => t.name)).toEqual(['features.3.1', logits]);
+      for (const t of some) expect(t.data).toEqual(taps.find((f) => f.name === t.name)!.data);
+      await expect(runTaps({ ort: ortNode as unknown as Ort, session: session as unknown as Session, manifest }, pixels, ['no.such.layer'])).rejects.toThrow('None of the taps asked for (no.such.layer) is in this model.');
     } finally {
       await session.release();
     }

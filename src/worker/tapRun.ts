@@ -1,7 +1,8 @@
 /**
- * One session.run that fetches every tap of the manifest at once, and hands each back as a
- * float32 array the page can own (transferred, never copied again): read back from the GPU
- * in one go on WebGPU, widened from float16 where the model stores that.
+ * One session.run that fetches every tap of the manifest at once (or the ones a live camera
+ * frame asks for: src/camera/frameTaps.ts), and hands each back as a float32 array the page
+ * can own (transferred, never copied again): read back from the GPU in one go on WebGPU,
+ * widened from float16 where the model stores that.
  */
 import type * as OrtModule from 'onnxruntime-web';
 import type { Manifest } from '../model/manifest';
@@ -19,13 +20,20 @@ function ownedCopy(data: Float32Array): Float32Array {
   return whole && !shared ? data : data.slice();
 }
 
-export async function runTaps(m: Pick<OpenSession, 'ort' | 'session'> & { manifest: Manifest }, tensor: Float32Array): Promise<TapOutput[]> {
+/**
+ * `only`: names of the taps to fetch (in any order; they come back in manifest order), null
+ * for every tap. The graph is run the same either way; the others are simply not copied out.
+ */
+export async function runTaps(m: Pick<OpenSession, 'ort' | 'session'> & { manifest: Manifest }, tensor: Float32Array, only: readonly string[] | null = null): Promise<TapOutput[]> {
   const { ort, session, manifest } = m;
+  const taps = only ? manifest.taps.filter((t) => only.includes(t.name)) : manifest.taps;
+  if (taps.length === 0) throw new WorkerError('inference', `None of the taps asked for (${only!.join(', ')}) is in this model.`);
   const input = new ort.Tensor('float32', tensor, manifest.input.shape);
   let results: OrtModule.InferenceSession.OnnxValueMapType | null = null;
   try {
-    results = await session.run({ [manifest.input.name]: input });
-    const outputs = manifest.taps.map((tap) => {
+    const feeds = { [manifest.input.name]: input };
+    results = await (only ? session.run(feeds, [...new Set(taps.map(tapOutputName))]) : session.run(feeds));
+    const outputs = taps.map((tap) => {
       const out = results![tapOutputName(tap)];
       if (!out) throw new WorkerError('inference', `The model returned no output "${tapOutputName(tap)}".`);
       if (out.type !== 'float32' && out.type !== 'float16') throw new WorkerError('inference', `Output "${tap.name}" is ${out.type}, expected float32 or float16.`);
@@ -35,7 +43,7 @@ export async function runTaps(m: Pick<OpenSession, 'ort' | 'session'> & { manife
     const onGpu = outputs.filter((out) => out.location === 'gpu-buffer');
     const fromGpu = onGpu.length > 0 ? await readBackAll(await ort.env.webgpu.device, onGpu.map((out) => ({ buffer: out.gpuBuffer as GPUBuffer, byteLength: gpuReadbackBytes(out.type, out.size) }))) : [];
     let next = 0;
-    return manifest.taps.map((tap, i) => {
+    return taps.map((tap, i) => {
       const out = outputs[i]!;
       // fp16 models: float16 maps become float32 for display and .npy.
       const data = out.location === 'gpu-buffer' ? gpuDataToFloat32(out.type, fromGpu[next++]!, out.size) : out.type === 'float16' ? float16DataToFloat32(out.data) : ownedCopy(out.data as Float32Array);
