@@ -36,9 +36,11 @@ let lastFrame: RgbaImage | null = null;
 let rateTimer: ReturnType<typeof setInterval> | null = null;
 let mirrorChosen = false;
 let listening = false;
+/** The worker reads frames from the track itself (startFrames). */
+let pulling = false;
 const rate = new RateMeter();
-/** The last frame sent with every tap, for which model: the next ones may bring fewer (frameTaps.ts). */
-let lastFull: { manifest: Manifest; at: number } | null = null;
+/** Frames sent since the last one with every tap, and for which model: the next ones bring fewer (frameTaps.ts). */
+let sinceFull: { manifest: Manifest; frames: number } | null = null;
 
 interface Grabbed {
   frame: CameraFrame;
@@ -105,7 +107,68 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
   rateTimer = setInterval(() => useCameraStore.setState({ fps: rate.rate(performance.now()) }), 1000);
   useCameraStore.setState({ fps: 0 });
   setState('live');
-  scheduleFrame(mySession);
+  startFrames(mySession, track);
+}
+
+/**
+ * Where the browser can hand the track's frames to the worker (Chromium: a
+ * MediaStreamTrackProcessor keeping only the newest frame, its stream transferred), the
+ * worker reads each frame itself the moment a run ends: two frameless asks are always out,
+ * one running and one waiting, so neither the page nor a message round trip sits between two
+ * runs, and no frame waits anywhere but in the processor's one-frame buffer. Elsewhere the
+ * page grabs frames from the preview and sends them (grab below).
+ */
+function startFrames(mySession: number, track: MediaStreamTrack): void {
+  const frames = trackFrames(track);
+  pulling = frames !== null && inferenceClient().cameraFrames(frames);
+  if (!pulling) return scheduleFrame(mySession);
+  lastAnswerAt = performance.now();
+  ask(mySession);
+  ask(mySession);
+}
+
+function trackFrames(track: MediaStreamTrack): ReadableStream<VideoFrame> | null {
+  if (typeof MediaStreamTrackProcessor !== 'function') return null;
+  // TypeScript's lib (worker-only, per the spec) has no `track` in the init; Chromium's window does.
+  const init = { track, maxBufferSize: 1 };
+  try {
+    return new MediaStreamTrackProcessor(init).readable as ReadableStream<VideoFrame>;
+  } catch {
+    return null;
+  }
+}
+
+/** When the last answer came: the next ask's frame was read then (the bench's grab → in store). */
+let lastAnswerAt = 0;
+
+function ask(mySession: number): void {
+  const asked = performance.now();
+  inferenceClient()
+    .runFrame(null, useCameraStore.getState().mirror, tapsToFetch())
+    .then(
+      (result) => {
+        const started = Math.max(asked, lastAnswerAt);
+        lastAnswerAt = performance.now();
+        if (mySession !== session) return;
+        ask(mySession);
+        apply(mySession, result, 0, started);
+      },
+      (e: unknown) => {
+        if (mySession !== session) return;
+        // A replaced worker has no stream: the page grabs from the preview from now on.
+        if (e instanceof InferenceError && (e.code === 'worker-crashed' || e.code === 'no-model')) {
+          if (pulling) {
+            pulling = false;
+            scheduleFrame(mySession);
+          }
+          return;
+        }
+        frameFailed(mySession, e);
+        // The stream is gone ('superseded': the camera stopped) or the camera paused: no more asks.
+        const gone = e instanceof InferenceError && e.code === 'superseded';
+        if (!gone && mySession === session && useCameraStore.getState().state === 'live') ask(mySession);
+      },
+    );
 }
 
 async function openStream(deviceId: string | null): Promise<MediaStream> {
@@ -179,14 +242,14 @@ function closeOnPage(grabbed: Grabbed): void {
   frameCounters.closedOnPage++;
 }
 
-/** The taps this frame brings back: the chosen layer and the class scores, or every tap now and then. */
+/** The taps this frame brings back: the chosen layer, the class scores and a slice of the rest (frameTaps.ts). */
 function tapsToFetch(): readonly string[] | null {
   const s = useAppStore.getState();
   const manifest = s.model?.manifest;
   if (!manifest) return null;
-  const now = performance.now();
-  const taps = frameTaps({ manifest, view: s.view, selectedTap: s.selectedTap, lastFullAt: lastFull?.manifest === manifest ? lastFull.at : null, now });
-  if (taps === null) lastFull = { manifest, at: now };
+  const frames = sinceFull?.manifest === manifest ? sinceFull.frames : null;
+  const taps = frameTaps({ manifest, view: s.view, selectedTap: s.selectedTap, sinceFull: frames });
+  sinceFull = { manifest, frames: taps === null ? 0 : (frames ?? 0) + 1 };
   return taps;
 }
 
@@ -249,10 +312,12 @@ function stopStream(): void {
     }
   }
   stream = null;
+  if (pulling) inferenceClient().cameraFrames(null);
+  pulling = false;
   if (video) video.srcObject = null;
   if (rateTimer) clearInterval(rateTimer);
   rateTimer = null;
-  lastFull = null;
+  sinceFull = null;
   rate.reset();
   useCameraStore.setState({ fps: 0 });
 }

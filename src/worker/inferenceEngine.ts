@@ -49,6 +49,7 @@ export class InferenceEngine {
   readonly downloads = new ModelDownloads();
   /** Occlusion request running now, and whether it was asked to stop. */
   private occluding: { id: number; cancelled: boolean } | null = null;
+  private cameraFrames: ReadableStreamDefaultReader<VideoFrame> | null = null;
   /** For the debug counters: session runs, and camera frames received and closed. */
   readonly counters = { runsExecuted: 0, framesReceived: 0, framesClosed: 0, framesDirect: 0 };
 
@@ -111,6 +112,22 @@ export class InferenceEngine {
     this.counters.framesReceived++;
   }
 
+  /** The camera's own frames (see 'camera-frames'): the one reader, replaced or let go. */
+  setCameraFrames(frames: ReadableStream<VideoFrame> | null): void {
+    const previous = this.cameraFrames;
+    this.cameraFrames = frames ? frames.getReader() : null;
+    if (previous) void previous.cancel().catch(() => undefined);
+  }
+
+  /** The newest camera frame: the processor keeps only the last one, so nothing old waits here. */
+  private async nextCameraFrame(): Promise<VideoFrame> {
+    const reader = this.cameraFrames;
+    const next = reader ? await reader.read() : null;
+    if (!next || next.done) throw new WorkerError('superseded', 'The camera stopped.');
+    this.frameReceived();
+    return next.value;
+  }
+
   closeFrame(frame: CameraFrame): void {
     frame.close();
     this.counters.framesClosed++;
@@ -120,15 +137,16 @@ export class InferenceEngine {
    * A camera frame: its pixels take the photo's path from here on (same pre-shrink, resize,
    * crop, normalise). `taps`: the ones to bring back (src/camera/frameTaps.ts), null for all.
    */
-  async runFrame(id: number, frame: CameraFrame, mirror: boolean, taps: readonly string[] | null = null): Promise<void> {
-    const t0 = performance.now();
+  async runFrame(id: number, given: CameraFrame | null, mirror: boolean, taps: readonly string[] | null = null): Promise<void> {
     let m: LoadedModel;
     try {
       m = await this.current();
     } catch (e) {
-      this.closeFrame(frame);
+      if (given) this.closeFrame(given);
       throw e;
     }
+    const frame = given ?? (await this.nextCameraFrame());
+    const t0 = performance.now();
     // Closed as soon as its pixels are read, and on every failure.
     const decoded = await decodeFrame(frame, mirror, (f) => this.closeFrame(f));
     if (decoded.direct) this.counters.framesDirect++;
