@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GPU machine's one command: onnxruntime-web WebGPU (Node + dawn.node) and WASM, and native
-# onnxruntime (Python, CPU), on ConvNeXt-Atto and -Tiny. Needs the payload from
+# onnxruntime (Python, CPU), on ConvNeXt-Atto and -Tiny, and the live camera's frame rate with the
+# app's per-frame code in Node (camera-loop.mjs). Needs the payload from
 # bench/gpu/prepare.sh in .gpu/ and writes at most 6 files to $OUT:
 #   results.json  every figure (merged), summary.md  the table, run.log  this script's output,
 #   env.txt  machine/GPU/driver facts, export-tiny.log  model/export.py's output, probe.json.
@@ -11,7 +12,12 @@
 #   GPU_PYTHON=python3     GPU_PAYLOAD=.gpu   GPU_WORK=/tmp/convlens-gpu (unpacked payload)
 #   GPU_ACCEPT_SOFTWARE=1  take a software adapter (SwiftShader) without looking for NVIDIA's ICD
 #   GPU_GL_DEBS=auto|always|never   dpkg -x the loader .debs into / (auto: when a loader is missing)
-#   GPU_TINY_SOURCE=export|skeleton GPU_TINY_VARIANTS=batched,all,logits,gpu   GPU_SKIP="tiny fp16c ..."
+#   GPU_TINY_SOURCE=export|skeleton GPU_TINY_VARIANTS=batched,all,logits,gpu
+#   GPU_ATTO_VARIANTS=batched,all,logits,gpu   GPU_ATTO_THREADS=1,4   (the Atto step's figures)
+#   GPU_CAMERA_FRAMES=500 GPU_CAMERA_WARMUP=100 GPU_CAMERA_THREADS=4   (the camera step: frames timed
+#                          after frames not timed, on WebGPU and on WASM with these threads)
+#   GPU_SKIP="..."         steps left out, of: atto camera camera-webgpu camera-wasm tiny native
+#                          fp16c tiny-fp16c fp16w (e.g. "tiny native fp16c tiny-fp16c fp16w")
 #   GPU_ICD_CANDIDATES="a.json b.json"  ICDs to try when no hardware adapter shows (default: NVIDIA's)
 #   GPU_CARRIED_LIBSTDCXX=1  use the carried libstdc++ even where the system's is new enough
 #   GPU_BENCH_ARGS="--no-webgpu"  extra arguments for every webgpu-bench.mjs run
@@ -80,12 +86,17 @@ unpack() {
   unxz_to "$P/webgpu/dist/linux-x64/dawn.node.xz" "$W/webgpu/dist/linux-x64/dawn.node" &
   for f in "$P"/ort/*.wasm.xz; do unxz_to "$f" "$W/ort/$(basename "$f" .xz)" & done
   unxz_to "$P/lib/libstdc++.so.6.xz" "$W/lib/libstdc++.so.6" &
-  mkdir -p "$W/models/convnext-atto-untrained-fp16"
-  unxz_to "$P/models/convnext-atto-untrained-fp16/model.onnx.xz" "$W/models/convnext-atto-untrained-fp16/model.onnx" &
+  # The fp16-weights Atto travels only when prepare.sh was asked for it (GPU_FP16W=1).
+  if [ -f "$P/models/convnext-atto-untrained-fp16/model.onnx.xz" ]; then
+    mkdir -p "$W/models/convnext-atto-untrained-fp16"
+    unxz_to "$P/models/convnext-atto-untrained-fp16/model.onnx.xz" "$W/models/convnext-atto-untrained-fp16/model.onnx" &
+    cp "$P/models/convnext-atto-untrained-fp16/manifest.json" "$W/models/convnext-atto-untrained-fp16/"
+  fi
+  mkdir -p "$W/camera"
+  unxz_to "$P/camera/camera-coffee-chelsea.y4m.xz" "$W/camera/camera-coffee-chelsea.y4m" &
   wait
   cp "$P"/webgpu/{index.js,package.json} "$W/webgpu/"
   cp "$P"/ort/*.mjs "$P/ort/package.json" "$W/ort/"
-  cp "$P/models/convnext-atto-untrained-fp16/manifest.json" "$W/models/convnext-atto-untrained-fp16/"
   "$W/bin/node" --version
 }
 step "unpack payload" 90 bash -c "$(declare -f unxz_to unpack); P='$P' W='$W' PY='$PY' unpack" || echo "unpack failed: the Node steps will fail"
@@ -96,7 +107,8 @@ if [ -n "${GPU_CARRIED_LIBSTDCXX:-}" ] || [ -z "$sys_cxx" ] || ! grep -qa GLIBCX
   echo "using the carried libstdc++ for dawn.node (system: ${sys_cxx:-none}; GLIBCXX_3.4.30 needed)"
   NODE=(env "LD_LIBRARY_PATH=$W/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$W/bin/node")
 fi
-export GPU_ORT_DIR="$W/ort" GPU_WEBGPU_DIR="$W/webgpu"
+export GPU_ORT_DIR="$W/ort" GPU_WEBGPU_DIR="$W/webgpu" GPU_READBACK="$P/app/gpuReadback.js"
+export GPU_CAMERA_APP="$P/app/cameraFrame.js" GPU_CAMERA_VIDEO="$W/camera/camera-coffee-chelsea.y4m"
 { echo "--- ldd node, dawn.node"; ldd "$W/bin/node" "$W/webgpu/dist/linux-x64/dawn.node"; } >>"$OUT/env.txt" 2>&1
 
 # 3. Vulkan loaders and the driver ----------------------------------------------------------
@@ -147,15 +159,29 @@ bench() { # NAME SECONDS args for webgpu-bench.mjs run...: its children share th
 summarize() {
   timeout -k 5 30 "$W/bin/node" bench/gpu/webgpu-bench.mjs merge --out "$OUT/results.json" "$J"/*.json "$OUT/probe.json" >"$OUT/summary.md" 2>&1
 }
+# The camera loop (camera-loop.mjs): WebGPU, then WASM, each child with half the step's time.
+camera() {
+  local max=$((150 * SCALE)) left budget threads=${GPU_CAMERA_THREADS:-4} gpu=()
+  skipped camera-wasm && threads=0
+  # Also after WebGPU timed out on Atto (GPU_BENCH_ARGS then says --no-webgpu).
+  if skipped camera-webgpu || [[ " ${GPU_BENCH_ARGS:-} " == *" --no-webgpu "* ]]; then gpu=(--no-webgpu); fi
+  left=$(left_s)
+  budget=$((max < left ? max : left))
+  step_abs "Atto camera loop: WebGPU + WASM $threads threads" "$budget" "${NODE[@]}" bench/gpu/webgpu-bench.mjs camera --model "$ATTO" \
+    --threads "$threads" --frames "${GPU_CAMERA_FRAMES:-500}" --warmup-frames "${GPU_CAMERA_WARMUP:-100}" --bare-runs "$((RUNS * 2))" \
+    --warmup "$WARMUP" --budget $((budget - 5)) --child-timeout $((budget / 2 - 3)) "${gpu[@]}" --out "$J/camera.json"
+  summarize >/dev/null
+}
 ATTO=public/models/convnext-atto-untrained
 bench_steps() {
   if ! skipped atto; then
-    bench "Atto: WebGPU + WASM" 120 --model "$ATTO" --threads 1,4 --out "$J/atto.json"
+    bench "Atto: WebGPU + WASM" 120 --model "$ATTO" --threads "${GPU_ATTO_THREADS:-1,4}" --variants "${GPU_ATTO_VARIANTS:-batched,all,logits,gpu}" --out "$J/atto.json"
     if "$W/bin/node" -e 'const j = require(process.argv[1]); process.exit(/timed out/.test(j.webgpu?.error ?? "") ? 0 : 1)' "$J/atto.json" 2>/dev/null; then
       echo "== WebGPU timed out on Atto: WASM only from here"
       GPU_BENCH_ARGS="${GPU_BENCH_ARGS:-} --no-webgpu"
     fi
   fi
+  skipped camera || camera
 
   TINY=""
   if ! skipped tiny; then
@@ -201,7 +227,11 @@ bench_steps() {
     fi
   fi
   if ! skipped fp16w; then
-    bench "Atto fp16 weights: WebGPU + WASM" 60 --model "$W/models/convnext-atto-untrained-fp16" --threads 4 --variants all --out "$J/atto-fp16w.json"
+    if [ -f "$W/models/convnext-atto-untrained-fp16/model.onnx" ]; then
+      bench "Atto fp16 weights: WebGPU + WASM" 60 --model "$W/models/convnext-atto-untrained-fp16" --threads 4 --variants all --out "$J/atto-fp16w.json"
+    else
+      echo "== Atto fp16 weights: not in the payload (prepare.sh with GPU_FP16W=1 carries it), skipped"
+    fi
   fi
 }
 bench_steps

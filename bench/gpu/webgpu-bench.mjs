@@ -6,6 +6,7 @@
 //
 //   node webgpu-bench.mjs probe                       adapter info as JSON (exit 3: no adapter)
 //   node webgpu-bench.mjs run --model DIR [options]   one model: WebGPU + WASM + correctness
+//   node webgpu-bench.mjs camera --model DIR [...]    the live camera's rate (camera-loop.mjs)
 //   node webgpu-bench.mjs merge --out FILE a.json...  one JSON and one table from several runs
 //
 // run options:
@@ -27,20 +28,17 @@
 //   --child-timeout S    seconds per child process (default 150)
 //   --budget S           seconds for all children together (default: no limit)
 // Environment: GPU_ORT_DIR (onnxruntime-web's dist files), GPU_WEBGPU_DIR (the webgpu package),
-// GPU_DAWN_FLAGS (comma-separated flags for dawn.node's create(), e.g. backend=vulkan).
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// GPU_DAWN_FLAGS (comma-separated flags for dawn.node's create(), e.g. backend=vulkan),
+// GPU_READBACK (the compiled gpuReadback.js). What the scripts share is in node-common.mjs.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const here = import.meta.dirname;
-const root = resolve(here, '../..');
-const ORT_DIR = resolve(process.env.GPU_ORT_DIR ?? resolve(root, 'node_modules/onnxruntime-web/dist'));
-const WEBGPU_DIR = resolve(process.env.GPU_WEBGPU_DIR ?? resolve(root, '.gpu/webgpu'));
-// The app's read-back, compiled from src/worker/gpuReadback.ts by prepare.sh.
-const READBACK = resolve(process.env.GPU_READBACK ?? resolve(root, '.gpu/app/gpuReadback.js'));
-const DAWN_FLAGS = (process.env.GPU_DAWN_FLAGS ?? '').split(',').filter((s) => s);
+import { pathToFileURL } from 'node:url';
+import { cameraChild, cameraRun, cameraTable } from './camera-loop.mjs';
+import {
+  adapterSummary, correctness, DAWN_FLAGS, disposeAll, errorText, inputData, inputSpec, log, median, ORT_DIR, outputNames, READBACK,
+  readDump, readModel, round, setupFileFetch, setupWebGpu, spawnChild, threadsInProcess, timeRuns, writeDump,
+} from './node-common.mjs';
 
 const argv = process.argv.slice(2);
 const mode = argv[0];
@@ -49,152 +47,6 @@ const opt = (name, fallback) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
 };
 const flag = (name) => argv.includes(`--${name}`);
-const log = (...a) => console.error('[webgpu-bench]', ...a);
-
-const median = (xs) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round = (x, d = 2) => (x == null || !Number.isFinite(x) ? x : Number(x.toFixed(d)));
-const stats = (times) => ({ median: round(median(times)), min: round(Math.min(...times)), max: round(Math.max(...times)), times: times.map((t) => round(t)) });
-const errorText = (e) => (e instanceof Error ? `${e.message}` : String(e));
-
-/** The model's input and outputs: from manifest.json (the app's own contract), else from the file. */
-function readModel(dir) {
-  const file = resolve(dir, 'model.onnx');
-  const manifestPath = resolve(dir, 'manifest.json');
-  const manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : null;
-  return { dir, file, bytes: readFileSync(file), manifest };
-}
-
-function inputData(shape) {
-  // Same deterministic, photo-like input as bench/run.mjs and bench/bare.worker.ts.
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) data[i] = Math.sin(i * 0.37) * 1.5;
-  return data;
-}
-
-function inputSpec(model, session) {
-  if (model.manifest) return { name: model.manifest.input.name, shape: model.manifest.input.shape };
-  const meta = session.inputMetadata?.[0];
-  const shape = meta?.shape?.map((d) => (typeof d === 'number' ? d : 1)) ?? [1, 3, 224, 224];
-  return { name: session.inputNames[0], shape };
-}
-
-function outputNames(model, session) {
-  if (model.manifest) return model.manifest.taps.map((t) => t.output ?? t.name);
-  return [...session.outputNames];
-}
-
-function threadsInProcess() {
-  try {
-    return readdirSync('/proc/self/task').length;
-  } catch {
-    return null;
-  }
-}
-
-/** Raw float32 dump of every output (in order) + an index, for the parent to compare. */
-function writeDump(path, results, names) {
-  const index = [];
-  const parts = [];
-  let offset = 0;
-  for (const name of names) {
-    const t = results[name];
-    if (!t) continue;
-    const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
-    index.push({ name, dims: [...t.dims], offset, length: data.length });
-    parts.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    offset += data.byteLength;
-  }
-  writeFileSync(path, Buffer.concat(parts));
-  writeFileSync(`${path}.json`, JSON.stringify(index));
-}
-
-function readDump(path) {
-  if (!existsSync(path) || !existsSync(`${path}.json`)) return null;
-  const buf = readFileSync(path);
-  const out = new Map();
-  for (const e of JSON.parse(readFileSync(`${path}.json`, 'utf8'))) {
-    const copy = new Uint8Array(buf.subarray(e.offset, e.offset + e.length * 4));
-    out.set(e.name, { dims: e.dims, data: new Float32Array(copy.buffer, 0, e.length) });
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Node stand-ins for what a browser page gives onnxruntime-web's WebGPU build.
-
-async function setupWebGpu() {
-  const { create, globals } = await import(pathToFileURL(resolve(WEBGPU_DIR, 'index.js')).href);
-  Object.assign(globalThis, globals);
-  // WASM memory is a SharedArrayBuffer when threads are on; Chromium's writeBuffer takes views of
-  // it, dawn.node answers "Invalid argument". Copy such views first (uploads only: the input and,
-  // once, the weights).
-  const writeBuffer = globals.GPUQueue.prototype.writeBuffer;
-  globals.GPUQueue.prototype.writeBuffer = function (buffer, offset, data, dataOffset = 0, size) {
-    if (ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer) {
-      const n = size ?? data.length - dataOffset;
-      data = data.subarray(dataOffset, dataOffset + n).slice();
-      dataOffset = 0;
-      size = n;
-    }
-    return writeBuffer.call(this, buffer, offset, data, dataOffset, size);
-  };
-  const gpu = create(DAWN_FLAGS);
-  globalThis.navigator = { gpu, hardwareConcurrency: os.cpus().length, userAgent: `Node.js/${process.version}` };
-  return gpu;
-}
-
-/**
- * With threads, onnxruntime-web's browser builds fetch their own .mjs and import it from a blob:
- * URL unless the page's origin matches. Node has neither fetch for file: URLs nor imports of blob:
- * URLs, so give fetch file: URLs and map those blobs back to the file they came from.
- */
-function setupFileFetch() {
-  const fileOf = new WeakMap();
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = async (input, init) => {
-    const url = String(input?.url ?? input);
-    if (!url.startsWith('file:')) return realFetch(input, init);
-    const bytes = readFileSync(fileURLToPath(url));
-    return {
-      ok: true,
-      status: 200,
-      headers: new Headers({ 'content-length': String(bytes.length) }),
-      arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      blob: async () => {
-        const blob = new Blob([bytes]);
-        fileOf.set(blob, url);
-        return blob;
-      },
-    };
-  };
-  const createObjectURL = URL.createObjectURL;
-  URL.createObjectURL = (blob) => fileOf.get(blob) ?? createObjectURL(blob);
-}
-
-function adapterSummary(adapter) {
-  const info = adapter.info ?? {};
-  const limits = {};
-  for (const k of ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage', 'minSubgroupSize', 'maxSubgroupSize']) {
-    if (adapter.limits?.[k] !== undefined) limits[k] = adapter.limits[k];
-  }
-  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
-  return {
-    vendor: info.vendor ?? '',
-    architecture: info.architecture ?? '',
-    device: info.device ?? '',
-    description: info.description ?? '',
-    isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? null,
-    software: /swiftshader|llvmpipe|lavapipe|softpipe/i.test(text),
-    features: [...adapter.features].sort(),
-    limits,
-  };
-}
 
 async function probe() {
   const gpu = await setupWebGpu();
@@ -232,24 +84,9 @@ async function probe() {
   process.exit(0);
 }
 
+
 // ---------------------------------------------------------------------------------------------
 // Children: one backend configuration each (onnxruntime-web fixes numThreads once per process).
-
-async function timeRuns(label, warmup, runs, once) {
-  const times = [];
-  let first = null;
-  for (let i = 0; i < warmup + runs; i++) {
-    const t = await once();
-    if (i === 0) first = t;
-    if (i >= warmup) times.push(t);
-  }
-  log(`${label}: median ${round(median(times))} ms over ${runs} (first ${round(first)} ms)`);
-  return { ...stats(times), first: round(first), warmup, runs };
-}
-
-function disposeAll(results) {
-  for (const t of Object.values(results ?? {})) t.dispose?.();
-}
 
 async function childWebGpu(model, o) {
   const out = { backend: 'webgpu', ort: null, adapter: null, variants: {}, errors: {} };
@@ -410,7 +247,7 @@ async function childWasm(model, o) {
   return out;
 }
 
-async function child() {
+function benchChild() {
   const o = {
     backend: opt('backend'),
     id: opt('id', 'model'),
@@ -422,100 +259,30 @@ async function child() {
     dump: opt('dump', null),
     requireFeature: opt('require-feature', null),
   };
-  const resultPath = opt('result');
+  const model = readModel(opt('model'));
+  return o.backend === 'webgpu' ? childWebGpu(model, o) : childWasm(model, o);
+}
+
+/** A child process's one job (`run`'s figures or the camera loop); its result or its error goes where the parent reads it. */
+async function child(work) {
+  const backend = opt('backend');
+  const id = opt('id', 'model');
   let result;
   try {
     // A stand-in for a hung driver, to test the timeouts: GPU_TEST_HANG=webgpu|wasm.
-    if (process.env.GPU_TEST_HANG === o.backend) await new Promise(() => setInterval(() => {}, 1000));
-    const model = readModel(opt('model'));
-    result = o.backend === 'webgpu' ? await childWebGpu(model, o) : await childWasm(model, o);
+    if (process.env.GPU_TEST_HANG === backend) await new Promise(() => setInterval(() => {}, 1000));
+    result = await work();
   } catch (e) {
-    result = { backend: o.backend, error: errorText(e), stack: e?.stack?.split('\n').slice(0, 6).join('\n') };
-    log(`${o.id} ${o.backend} failed: ${errorText(e)}`);
+    result = { backend, error: errorText(e), stack: e?.stack?.split('\n').slice(0, 6).join('\n') };
+    log(`${id} ${backend} failed: ${errorText(e)}`);
   }
-  writeFileSync(resultPath, JSON.stringify(result));
+  writeFileSync(opt('result'), JSON.stringify(result));
   delete globalThis.navigator; // dawn.node keeps Node alive while navigator.gpu is referenced
   process.exit(0);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Parent: children in turn, with timeouts, then the error figures and a table.
-
-const started = Date.now();
-
-function spawnChild(args, timeoutS, budgetS) {
-  const left = budgetS - (Date.now() - started) / 1000;
-  if (left < 5) return { error: 'skipped: no time left in --budget' };
-  timeoutS = Math.floor(Math.min(timeoutS, left));
-  const resultPath = resolve(os.tmpdir(), `webgpu-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'child', ...args, '--result', resultPath], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: timeoutS * 1000,
-    killSignal: 'SIGKILL',
-  });
-  const wallS = round((Date.now() - t0) / 1000, 1);
-  if (existsSync(resultPath)) {
-    const j = JSON.parse(readFileSync(resultPath, 'utf8'));
-    rmSync(resultPath, { force: true });
-    return { ...j, wallS };
-  }
-  const why = r.error?.code === 'ETIMEDOUT' ? `timed out after ${timeoutS} s` : `exited with ${r.status ?? r.signal}`;
-  return { error: `child ${why}`, wallS };
-}
-
-/** max|a-b| / max(max|b|, 1e-6): the parity measure of model/export.py (b = reference). */
-function compare(got, ref) {
-  const rows = [];
-  for (const [name, r] of ref) {
-    const g = got.get(name);
-    if (!g) continue;
-    if (g.data.length !== r.data.length) {
-      rows.push({ name, error: `length ${g.data.length} vs ${r.data.length}` });
-      continue;
-    }
-    let maxAbs = 0;
-    let maxRef = 0;
-    let nonFinite = 0;
-    for (let i = 0; i < r.data.length; i++) {
-      const a = g.data[i];
-      const b = r.data[i];
-      if (!Number.isFinite(a)) nonFinite++;
-      const d = Math.abs(a - b);
-      if (d > maxAbs || Number.isNaN(d)) maxAbs = Number.isNaN(d) ? Infinity : d;
-      const m = Math.abs(b);
-      if (m > maxRef) maxRef = m;
-    }
-    rows.push({ name, maxAbs, maxRef, rel: maxAbs / Math.max(maxRef, 1e-6), nonFinite });
-  }
-  return rows;
-}
-
-function topK(data, k) {
-  return [...data.keys()].sort((a, b) => data[b] - data[a]).slice(0, k);
-}
-
-function correctness(gotDump, refDump, names) {
-  if (!gotDump || !refDump) return null;
-  const rows = compare(gotDump, refDump);
-  if (!rows.length) return null;
-  const logitsName = names[names.length - 1];
-  const logits = rows.find((r) => r.name === logitsName) ?? null;
-  const worst = rows.filter((r) => r.rel !== undefined).reduce((a, b) => (b.rel > a.rel ? b : a), rows[0]);
-  const pick = [names[0], names[Math.floor(names.length / 2)], names[names.length - 2]];
-  const g = gotDump.get(logitsName)?.data;
-  const r = refDump.get(logitsName)?.data;
-  const top = g && r ? { top1Same: topK(g, 1)[0] === topK(r, 1)[0], top5Same: topK(g, 5).join() === topK(r, 5).join() } : {};
-  const fmt = (x) => x && { name: x.name, maxAbs: Number(x.maxAbs.toPrecision(3)), rel: Number(x.rel.toPrecision(3)), maxRef: Number(x.maxRef.toPrecision(4)), nonFinite: x.nonFinite };
-  return {
-    measure: 'max|a-b| / max|wasm| per output (model/export.py parity measure); reference: WASM, fp32',
-    logits: fmt(logits),
-    ...top,
-    worst: fmt(worst),
-    taps: pick.map((n) => fmt(rows.find((x) => x.name === n))).filter((x) => x),
-    all: rows.map(fmt),
-  };
-}
 
 async function run() {
   const dir = resolve(opt('model'));
@@ -578,22 +345,24 @@ const speedup = (wasm, gpu) => {
 };
 const sci = (x) => (x == null ? '–' : x.toExponential(1));
 
-function table(results, native, probeInfo = null) {
+function table(results, native, probeInfo = null, camera = []) {
   const lines = ['| model | figure | value | note |', '| --- | --- | --- | --- |'];
   const rb = probeInfo?.readbackMs;
   if (rb) lines.push(`| | one GPU→CPU read-back through dawn.node (4 KiB, copy + mapAsync) | ${rb.median} ms | min ${rb.min}, max ${rb.max} ms |`);
+  // The adapter once, from the first result that has one (camera runs only: the camera's).
+  const a = [...results, ...camera].find((r) => r.webgpu?.adapter)?.webgpu.adapter;
+  if (a) lines.push(`| | WebGPU adapter | ${[a.vendor, a.architecture, a.description].filter((s) => s).join(' / ')} | shader-f16: ${a.features.includes('shader-f16') ? 'yes' : 'no'} |`);
   for (const r of results) {
     const name = r.id;
     const w = r.webgpu;
     const gpuAll = w?.variants?.all?.median;
     // What the app does on WebGPU: the batched read-back where it was measured.
     const gpuApp = w?.variants?.batched?.median ?? gpuAll;
-    if (w?.adapter && results.indexOf(r) === 0) lines.push(`| | WebGPU adapter | ${[w.adapter.vendor, w.adapter.architecture, w.adapter.description].filter((s) => s).join(' / ')} | shader-f16: ${w.adapter.features.includes('shader-f16') ? 'yes' : 'no'} |`);
     if (w?.skipped) lines.push(`| ${name} | WebGPU | skipped | ${w.skipped} |`);
     else if (w?.error) lines.push(`| ${name} | WebGPU | failed | ${w.error.replace(/\|/g, '/').slice(0, 160)} |`);
     else if (w) {
-      if (w.variants?.batched) lines.push(`| ${name} | WebGPU session.run + all ${w.outputs} outputs in one batched read-back (app) | ${ms(w.variants.batched.median)} | first run ${ms(w.variants.batched.first)}, session create ${ms(w.batchedSessionCreateMs)}; ${gpuAll ? `×${(gpuAll / w.variants.batched.median).toFixed(2)} faster than onnxruntime's read-back` : ''} |`);
-      lines.push(`| ${name} | WebGPU session.run, all ${w.outputs} outputs read back by onnxruntime (one map each) | ${ms(gpuAll)} | first run ${ms(w.variants?.all?.first)}, session create ${ms(w.sessionCreateMs)} |`);
+      if (w.variants?.batched) lines.push(`| ${name} | WebGPU session.run + all ${w.outputs} outputs in one batched read-back (app) | ${ms(w.variants.batched.median)} | first run ${ms(w.variants.batched.first)}, session create ${ms(w.batchedSessionCreateMs)}${gpuAll ? `; ×${(gpuAll / w.variants.batched.median).toFixed(2)} faster than onnxruntime's read-back` : ''} |`);
+      if (w.variants?.all) lines.push(`| ${name} | WebGPU session.run, all ${w.outputs} outputs read back by onnxruntime (one map each) | ${ms(gpuAll)} | first run ${ms(w.variants.all.first)}, session create ${ms(w.sessionCreateMs)} |`);
       if (w.variants?.logits) lines.push(`| ${name} | WebGPU, only logits fetched | ${ms(w.variants.logits.median)} | taps cost ${ms(gpuAll - w.variants.logits.median)} |`);
       if (w.variants?.gpu) lines.push(`| ${name} | WebGPU, outputs left on GPU, logits getData() | ${ms(w.variants.gpu.median)} | |`);
       for (const [k, v] of Object.entries(w.errors ?? {})) lines.push(`| ${name} | WebGPU ${k} | failed | ${String(v).replace(/\|/g, '/').slice(0, 160)} |`);
@@ -616,13 +385,14 @@ function table(results, native, probeInfo = null) {
       lines.push(`| ${name} | WebGPU vs WASM, worst output | rel ${sci(c.worst?.rel)} | ${c.worst?.name}; ${c.taps.map((t) => `${t.name} ${sci(t.rel)}`).join(', ')} |`);
     }
   }
+  lines.push(...cameraTable(camera));
   return lines.join('\n');
 }
 
 function merge() {
   const outPath = opt('out');
   const files = argv.slice(1).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').startsWith('--'));
-  const all = { generated: new Date().toISOString(), runs: [], native: null, extra: {} };
+  const all = { generated: new Date().toISOString(), runs: [], camera: [], native: null, extra: {} };
   for (const f of files) {
     if (!existsSync(f)) continue;
     let j;
@@ -633,6 +403,7 @@ function merge() {
       continue;
     }
     if (j.kind === 'native') all.native = j;
+    else if (j.kind === 'camera') all.camera.push(j);
     else if (j.id && ('webgpu' in j || 'wasm' in j)) all.runs.push(j);
     else all.extra[basename(f, '.json')] = j;
   }
@@ -642,7 +413,7 @@ function merge() {
     const [fb, rb] = rank(b.id);
     return fa === fb ? ra - rb : fa < fb ? -1 : 1;
   });
-  let text = table(all.runs, all.native, all.extra.probe);
+  let text = table(all.runs, all.native, all.extra.probe, all.camera);
   const notes = [];
   const src = all.extra['tiny-source'];
   const exp = all.extra['tiny-export'];
@@ -652,6 +423,7 @@ function merge() {
   else if (all.native) notes.push(`Native: onnxruntime ${all.native.version}, Python ${all.native.python}, ${all.native.cores} cores (${all.native.cpu}).`);
   const fp16 = all.runs.filter((r) => r.id.endsWith('-fp16-compute') && r.correctness);
   if (fp16.length) notes.push('fp16-compute rows compare float16 WebGPU with the float32 model on WASM.');
+  if (all.camera.length) notes.push("Camera rows: the app's per-frame code in a loop in one Node process (no browser, capture or compositor; the page's paint is not overlapped with the next run), see bench/gpu/README.md.");
   if (notes.length) text += `\n\n${notes.join('\n')}`;
   all.table = text;
   if (outPath) writeFileSync(outPath, JSON.stringify(all, null, 1));
@@ -659,10 +431,12 @@ function merge() {
 }
 
 if (mode === 'probe') await probe();
-else if (mode === 'child') await child();
+else if (mode === 'child') await child(benchChild);
+else if (mode === 'camera') await cameraRun(argv);
+else if (mode === 'camera-child') await child(() => cameraChild(argv));
 else if (mode === 'run') await run();
 else if (mode === 'merge') merge();
 else {
-  console.error('usage: webgpu-bench.mjs probe | run --model DIR [...] | merge --out FILE a.json ...');
+  console.error('usage: webgpu-bench.mjs probe | run --model DIR [...] | camera --model DIR [...] | merge --out FILE a.json ...');
   process.exit(2);
 }
