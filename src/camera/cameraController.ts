@@ -1,11 +1,13 @@
 /**
- * Live camera: getUserMedia → one VideoFrame (an ImageBitmap where WebCodecs is missing) per
- * new video frame, transferred to the
- * inference worker (never copied on this thread), which runs it through the photo's
- * own pixel path. One frame is in flight and at most one waits here, a newer one
- * replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page)
- * stops the stream, so the camera light goes off, and makes the last processed frame the
- * photo through runPhotoInSlot, the one path every photo takes: every tool then works on it.
+ * Live camera: getUserMedia, then every frame through the photo's own pixel path in the
+ * inference worker. In Chromium the worker reads the frames from the track itself
+ * (trackFrames.ts; two frameless asks out, so it takes the newest frame the moment a run
+ * ends). Elsewhere this page grabs one VideoFrame (an ImageBitmap where WebCodecs is missing)
+ * per new video frame and transfers it (never copied on this thread): one frame is in flight
+ * and at most one waits here, a newer one replacing it (latestFrame.ts), so latency stays one
+ * run. Each frame brings back the taps frameTaps.ts picks. Pausing (or hiding the page) stops
+ * the stream, so the camera light goes off, and makes the last processed frame the photo
+ * through runPhotoInSlot, the one path every photo takes: every tool then works on it.
  */
 import { errorText } from '../app/errorText';
 import { photoRef, runPhotoInSlot, showFrameResult } from '../store/photoActions';
@@ -21,8 +23,8 @@ import { captureConstraints } from './captureSize';
 import { LatestFrame } from './latestFrame';
 import { encodePng, timestamp } from './framePng';
 import { frameCounters, recordFrameTiming } from './frameStats';
-import { frameTaps } from './frameTaps';
-import type { Manifest } from '../model/manifest';
+import { FrameTapsCursor } from './frameTaps';
+import { trackFrameStream } from './trackFrames';
 
 /** Name the views show for a live frame (the grid's data-photo). */
 export const LIVE_PHOTO_NAME = 'camera';
@@ -39,8 +41,7 @@ let listening = false;
 /** The worker reads frames from the track itself (startFrames). */
 let pulling = false;
 const rate = new RateMeter();
-/** Frames sent since the last one with every tap, and for which model: the next ones bring fewer (frameTaps.ts). */
-let sinceFull: { manifest: Manifest; frames: number } | null = null;
+const taps = new FrameTapsCursor();
 
 interface Grabbed {
   frame: CameraFrame;
@@ -111,31 +112,18 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
 }
 
 /**
- * Where the browser can hand the track's frames to the worker (Chromium: a
- * MediaStreamTrackProcessor keeping only the newest frame, its stream transferred), the
- * worker reads each frame itself the moment a run ends: two frameless asks are always out,
- * one running and one waiting, so neither the page nor a message round trip sits between two
- * runs, and no frame waits anywhere but in the processor's one-frame buffer. Elsewhere the
- * page grabs frames from the preview and sends them (grab below).
+ * Where the worker can read the track's frames itself (trackFrames.ts), two frameless asks
+ * are always out, one running and one waiting, so neither the page nor a message round trip
+ * sits between two runs, and no frame waits anywhere but in the processor's one-frame buffer.
+ * Elsewhere the page grabs frames from the preview and sends them (grab below).
  */
 function startFrames(mySession: number, track: MediaStreamTrack): void {
-  const frames = trackFrames(track);
+  const frames = trackFrameStream(track);
   pulling = frames !== null && inferenceClient().cameraFrames(frames);
   if (!pulling) return scheduleFrame(mySession);
   lastAnswerAt = performance.now();
   ask(mySession);
   ask(mySession);
-}
-
-function trackFrames(track: MediaStreamTrack): ReadableStream<VideoFrame> | null {
-  if (typeof MediaStreamTrackProcessor !== 'function') return null;
-  // TypeScript's lib (worker-only, per the spec) has no `track` in the init; Chromium's window does.
-  const init = { track, maxBufferSize: 1 };
-  try {
-    return new MediaStreamTrackProcessor(init).readable as ReadableStream<VideoFrame>;
-  } catch {
-    return null;
-  }
 }
 
 /** When the last answer came: the next ask's frame was read then (the bench's grab → in store). */
@@ -245,12 +233,7 @@ function closeOnPage(grabbed: Grabbed): void {
 /** The taps this frame brings back: the chosen layer, the class scores and a slice of the rest (frameTaps.ts). */
 function tapsToFetch(): readonly string[] | null {
   const s = useAppStore.getState();
-  const manifest = s.model?.manifest;
-  if (!manifest) return null;
-  const frames = sinceFull?.manifest === manifest ? sinceFull.frames : null;
-  const taps = frameTaps({ manifest, view: s.view, selectedTap: s.selectedTap, sinceFull: frames });
-  sinceFull = { manifest, frames: taps === null ? 0 : (frames ?? 0) + 1 };
-  return taps;
+  return s.model ? taps.next(s.model.manifest, s.view, s.selectedTap) : null;
 }
 
 function send(mySession: number, frame: Grabbed): void {
@@ -317,7 +300,7 @@ function stopStream(): void {
   if (video) video.srcObject = null;
   if (rateTimer) clearInterval(rateTimer);
   rateTimer = null;
-  sinceFull = null;
+  taps.reset();
   rate.reset();
   useCameraStore.setState({ fps: 0 });
 }

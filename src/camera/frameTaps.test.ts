@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tap } from '../model/manifest';
 import { testManifest } from '../store/testing/fakeInference';
-import { ROUND_FRAMES, frameTaps, type FrameTapsInput } from './frameTaps';
+import { FrameTapsCursor, ROUND_FRAMES, frameTaps, type FrameTapsInput } from './frameTaps';
 
 const base = testManifest('m');
 const layer = (i: number): Tap => ({ ...base.taps[1]!, name: `features.${i}` });
@@ -39,5 +39,21 @@ describe('frameTaps', () => {
   it('a layer this model does not have is not asked for', () => {
     expect(ask({ selectedTap: 'gone', sinceFull: 1 })).toEqual(['features.3', 'features.4', 'features.5', 'logits']);
     expect(ask({ selectedTap: null, sinceFull: 1 })).toEqual(['features.3', 'features.4', 'features.5', 'logits']);
+  });
+});
+
+describe('FrameTapsCursor', () => {
+  it('every tap first, then the slices in turn; again every tap after a reset or for another model', () => {
+    const cursor = new FrameTapsCursor();
+    expect(cursor.next(manifest, 'grid', 'features.7')).toBeNull();
+    expect(cursor.next(manifest, 'grid', 'features.7')).toEqual(ask({ sinceFull: 0 }));
+    expect(cursor.next(manifest, 'grid', 'features.7')).toEqual(ask({ sinceFull: 1 }));
+    // The journey takes every tap, and the slices start over after it.
+    expect(cursor.next(manifest, 'journey', 'features.7')).toBeNull();
+    expect(cursor.next(manifest, 'grid', 'features.7')).toEqual(ask({ sinceFull: 0 }));
+    const other = testManifest('other', { taps: manifest.taps });
+    expect(cursor.next(other, 'grid', 'features.7')).toBeNull();
+    cursor.reset();
+    expect(cursor.next(other, 'grid', 'features.7')).toBeNull();
   });
 });

@@ -38,3 +38,23 @@ export function frameTaps({ manifest, view, selectedTap, sinceFull }: FrameTapsI
   for (const name of [selectedTap, logitsTap(manifest)?.name]) if (name && manifest.taps.some((t) => t.name === name)) wanted.add(name);
   return manifest.taps.filter((t) => wanted.has(t.name)).map((t) => t.name);
 }
+
+/** The camera's count of frames since the last one with every tap, per model, between frames. */
+export class FrameTapsCursor {
+  private manifest: Manifest | null = null;
+  private frames = 0;
+
+  /** The taps for the next frame sent (frameTaps), counting it. */
+  next(manifest: Manifest, view: MainView, selectedTap: string | null): string[] | null {
+    const sinceFull = this.manifest === manifest ? this.frames : null;
+    const taps = frameTaps({ manifest, view, selectedTap, sinceFull });
+    this.manifest = manifest;
+    this.frames = taps === null ? 0 : (sinceFull ?? 0) + 1;
+    return taps;
+  }
+
+  /** The camera stopped: its next frame brings every tap. */
+  reset(): void {
+    this.manifest = null;
+  }
+}
