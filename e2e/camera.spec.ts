@@ -222,8 +222,6 @@ test.describe('camera with a fake device', () => {
     expect(maxPageOpen).toBeLessThanOrEqual(2);
     const received = await workerStats(page);
     expect(received!.framesReceived).toBeGreaterThan(after.applied - 1);
-    // Chromium hands the track's frames to the worker, which reads each itself: none passes through the page.
-    expect(after.grabbed).toBe(0);
     // Chromium has WebCodecs: every frame came as a VideoFrame, converted without a canvas.
     expect(received!.framesDirect).toBeGreaterThanOrEqual(after.applied);
 
@@ -245,34 +243,6 @@ test.describe('camera with a fake device', () => {
     await page.getByRole('button', { name: 'Stop camera' }).click();
     await expect(page.getByRole('button', { name: 'Use camera' })).toBeVisible();
     await expect.poll(async () => (await workerStats(page))!.framesOpen).toBe(0);
-  });
-
-  test('without MediaStreamTrackProcessor (other browsers) the page grabs frames from the preview, and closes every one', async ({ page }) => {
-    test.setTimeout(120_000);
-    await page.addInitScript(() => {
-      delete (window as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;
-    });
-    await startCamera(page);
-    const start = await page.evaluate(() => window.__convlens!.camera());
-    let maxPageOpen = 0;
-    await expect
-      .poll(
-        async () => {
-          const cam = await page.evaluate(() => window.__convlens!.camera());
-          maxPageOpen = Math.max(maxPageOpen, cam.openOnPage);
-          return cam.applied - start.applied;
-        },
-        { timeout: 60_000, intervals: [200] },
-      )
-      .toBeGreaterThanOrEqual(10);
-    const after = await page.evaluate(() => window.__convlens!.camera());
-    expect(after.grabbed).toBeGreaterThanOrEqual(after.applied);
-    expect(maxPageOpen).toBeLessThanOrEqual(2);
-    const s = await snapshot(page);
-    expect(Math.min(rgbaVsRgb(s.crop, modelCrop(coffee, true)), rgbaVsRgb(s.crop, modelCrop(chelsea, true)))).toBeLessThan(SAME_SUBJECT);
-    await page.getByRole('button', { name: 'Stop camera' }).click();
-    await expect.poll(async () => (await workerStats(page))!.framesOpen).toBe(0);
-    expect((await page.evaluate(() => window.__convlens!.camera())).openOnPage).toBe(0);
   });
 
   test('an unplugged camera says so and leaves its last frame as the photo', async ({ page }) => {

@@ -1,13 +1,11 @@
 /**
- * Live camera: getUserMedia, then every frame through the photo's own pixel path in the
- * inference worker. In Chromium the worker reads the frames from the track itself
- * (trackFrames.ts; two frameless asks out, so it takes the newest frame the moment a run
- * ends). Elsewhere this page grabs one VideoFrame (an ImageBitmap where WebCodecs is missing)
- * per new video frame and transfers it (never copied on this thread): one frame is in flight
- * and at most one waits here, a newer one replacing it (latestFrame.ts), so latency stays one
- * run. Each frame brings back the taps frameTaps.ts picks. Pausing (or hiding the page) stops
- * the stream, so the camera light goes off, and makes the last processed frame the photo
- * through runPhotoInSlot, the one path every photo takes: every tool then works on it.
+ * Live camera: getUserMedia → one VideoFrame (an ImageBitmap where WebCodecs is missing) per
+ * new video frame, transferred to the inference worker (never copied on this thread), which
+ * runs it through the photo's own pixel path and brings back the taps frameTaps.ts picks.
+ * One frame is in flight and at most one waits here, a newer one replacing it
+ * (latestFrame.ts), so latency stays one run. Pausing (or hiding the page) stops the stream,
+ * so the camera light goes off, and makes the last processed frame the photo through
+ * runPhotoInSlot, the one path every photo takes: every tool then works on it.
  */
 import { errorText } from '../app/errorText';
 import { photoRef, runPhotoInSlot, showFrameResult } from '../store/photoActions';
@@ -24,7 +22,6 @@ import { LatestFrame } from './latestFrame';
 import { encodePng, timestamp } from './framePng';
 import { frameCounters, recordFrameTiming } from './frameStats';
 import { FrameTapsCursor } from './frameTaps';
-import { trackFrameStream } from './trackFrames';
 
 /** Name the views show for a live frame (the grid's data-photo). */
 export const LIVE_PHOTO_NAME = 'camera';
@@ -38,8 +35,6 @@ let lastFrame: RgbaImage | null = null;
 let rateTimer: ReturnType<typeof setInterval> | null = null;
 let mirrorChosen = false;
 let listening = false;
-/** The worker reads frames from the track itself (startFrames). */
-let pulling = false;
 const rate = new RateMeter();
 const taps = new FrameTapsCursor();
 
@@ -108,55 +103,7 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
   rateTimer = setInterval(() => useCameraStore.setState({ fps: rate.rate(performance.now()) }), 1000);
   useCameraStore.setState({ fps: 0 });
   setState('live');
-  startFrames(mySession, track);
-}
-
-/**
- * Where the worker can read the track's frames itself (trackFrames.ts), two frameless asks
- * are always out, one running and one waiting, so neither the page nor a message round trip
- * sits between two runs, and no frame waits anywhere but in the processor's one-frame buffer.
- * Elsewhere the page grabs frames from the preview and sends them (grab below).
- */
-function startFrames(mySession: number, track: MediaStreamTrack): void {
-  const frames = trackFrameStream(track);
-  pulling = frames !== null && inferenceClient().cameraFrames(frames);
-  if (!pulling) return scheduleFrame(mySession);
-  lastAnswerAt = performance.now();
-  ask(mySession);
-  ask(mySession);
-}
-
-/** When the last answer came: the next ask's frame was read then (the bench's grab → in store). */
-let lastAnswerAt = 0;
-
-function ask(mySession: number): void {
-  const asked = performance.now();
-  inferenceClient()
-    .runFrame(null, useCameraStore.getState().mirror, tapsToFetch())
-    .then(
-      (result) => {
-        const started = Math.max(asked, lastAnswerAt);
-        lastAnswerAt = performance.now();
-        if (mySession !== session) return;
-        ask(mySession);
-        apply(mySession, result, 0, started);
-      },
-      (e: unknown) => {
-        if (mySession !== session) return;
-        // A replaced worker has no stream: the page grabs from the preview from now on.
-        if (e instanceof InferenceError && (e.code === 'worker-crashed' || e.code === 'no-model')) {
-          if (pulling) {
-            pulling = false;
-            scheduleFrame(mySession);
-          }
-          return;
-        }
-        frameFailed(mySession, e);
-        // The stream is gone ('superseded': the camera stopped) or the camera paused: no more asks.
-        const gone = e instanceof InferenceError && e.code === 'superseded';
-        if (!gone && mySession === session && useCameraStore.getState().state === 'live') ask(mySession);
-      },
-    );
+  scheduleFrame(mySession);
 }
 
 async function openStream(deviceId: string | null): Promise<MediaStream> {
@@ -295,8 +242,6 @@ function stopStream(): void {
     }
   }
   stream = null;
-  if (pulling) inferenceClient().cameraFrames(null);
-  pulling = false;
   if (video) video.srcObject = null;
   if (rateTimer) clearInterval(rateTimer);
   rateTimer = null;

@@ -173,8 +173,8 @@ export class InferenceClient {
    * Runs a camera frame, transferred (never copied; the worker closes it). A newer frame or
    * photo of the same slot replaces it while it waits: it then rejects as 'superseded'.
    */
-  async runFrame(frame: CameraFrame | null, mirror: boolean, taps: readonly string[] | null = null, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
-    const reply = await this.request({ type: 'run-frame', frame, mirror, slot, taps }, undefined, timeoutMs, frame ? [frame] : []);
+  async runFrame(frame: CameraFrame, mirror: boolean, taps: readonly string[] | null = null, timeoutMs = 180_000, slot: RunSlot = 'main'): Promise<RunResult> {
+    const reply = await this.request({ type: 'run-frame', frame, mirror, slot, taps }, undefined, timeoutMs, [frame]);
     if (reply.type !== 'run-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
   }
@@ -212,19 +212,6 @@ export class InferenceClient {
   /** Stops a running occlusion between two batches; fire and forget (the occlusion itself answers). */
   cancel(target: number): void {
     this.worker.postMessage({ type: 'cancel', id: this.nextId++, target } satisfies WorkerRequest);
-  }
-
-  /**
-   * Hands the camera's frame stream to the worker (transferred), for frameless runFrame calls;
-   * null lets it go. False where this browser cannot transfer a stream: nothing was sent.
-   */
-  cameraFrames(frames: ReadableStream<VideoFrame> | null): boolean {
-    try {
-      this.worker.postMessage({ type: 'camera-frames', id: this.nextId++, frames } satisfies WorkerRequest, frames ? [frames] : []);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** Stops the model download in progress; its load then fails with code 'cancelled'. Nothing answers this request itself. */

@@ -51,11 +51,8 @@ function receive(request: WorkerRequest): void {
         (e: unknown) => post({ type: 'error', id: request.id, code: 'internal', message: errorText(e) }),
       );
       return;
-    case 'camera-frames':
-      engine.setCameraFrames(request.frames);
-      return;
     case 'run-frame':
-      if (request.frame) engine.frameReceived();
+      engine.frameReceived();
       queue.enqueue(request);
       return;
     case 'load-model':
@@ -80,7 +77,7 @@ const queue = new RunQueue({
   handle,
   reply: post,
   dropped: (request) => {
-    if (request.type === 'run-frame' && request.frame) engine.closeFrame(request.frame);
+    if (request.type === 'run-frame') engine.closeFrame(request.frame);
   },
   photoReplaced: () => engine.stopOcclusion(),
 });

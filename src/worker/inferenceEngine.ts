@@ -49,7 +49,6 @@ export class InferenceEngine {
   readonly downloads = new ModelDownloads();
   /** Occlusion request running now, and whether it was asked to stop. */
   private occluding: { id: number; cancelled: boolean } | null = null;
-  private cameraFrames: ReadableStreamDefaultReader<VideoFrame> | null = null;
   /** For the debug counters: session runs, and camera frames received and closed. */
   readonly counters = { runsExecuted: 0, framesReceived: 0, framesClosed: 0, framesDirect: 0 };
 
@@ -112,22 +111,6 @@ export class InferenceEngine {
     this.counters.framesReceived++;
   }
 
-  /** The camera's own frames (see 'camera-frames'): the one reader, replaced or let go. */
-  setCameraFrames(frames: ReadableStream<VideoFrame> | null): void {
-    const previous = this.cameraFrames;
-    this.cameraFrames = frames ? frames.getReader() : null;
-    if (previous) void previous.cancel().catch(() => undefined);
-  }
-
-  /** The newest camera frame: the processor keeps only the last one, so nothing old waits here. */
-  private async nextCameraFrame(): Promise<VideoFrame> {
-    const reader = this.cameraFrames;
-    const next = reader ? await reader.read() : null;
-    if (!next || next.done) throw new WorkerError('superseded', 'The camera stopped.');
-    this.frameReceived();
-    return next.value;
-  }
-
   closeFrame(frame: CameraFrame): void {
     frame.close();
     this.counters.framesClosed++;
@@ -137,16 +120,15 @@ export class InferenceEngine {
    * A camera frame: its pixels take the photo's path from here on (same pre-shrink, resize,
    * crop, normalise). `taps`: the ones to bring back (src/camera/frameTaps.ts), null for all.
    */
-  async runFrame(id: number, given: CameraFrame | null, mirror: boolean, taps: readonly string[] | null = null): Promise<void> {
+  async runFrame(id: number, frame: CameraFrame, mirror: boolean, taps: readonly string[] | null = null): Promise<void> {
+    const t0 = performance.now();
     let m: LoadedModel;
     try {
       m = await this.current();
     } catch (e) {
-      if (given) this.closeFrame(given);
+      this.closeFrame(frame);
       throw e;
     }
-    const frame = given ?? (await this.nextCameraFrame());
-    const t0 = performance.now();
     // Closed as soon as its pixels are read, and on every failure.
     const decoded = await decodeFrame(frame, mirror, (f) => this.closeFrame(f));
     if (decoded.direct) this.counters.framesDirect++;

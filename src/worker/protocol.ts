@@ -146,16 +146,10 @@ export type WorkerRequest =
   | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob; slot: RunSlot }
   /**
-   * A camera frame, transferred (the worker closes it), or null: the newest frame of the
-   * camera's own stream ('camera-frames'), read when the run starts. A newer frame or photo of
-   * its slot replaces it while it waits. `taps`: the taps to bring back (src/camera/frameTaps.ts), null for all.
+   * A camera frame, transferred (the worker closes it); a newer frame or photo of its slot
+   * replaces it while it waits. `taps`: the taps to bring back (src/camera/frameTaps.ts), null for all.
    */
-  | { type: 'run-frame'; id: number; frame: CameraFrame | null; mirror: boolean; slot: RunSlot; taps: readonly string[] | null }
-  /**
-   * The camera track's frames (a MediaStreamTrackProcessor's stream, transferred), which
-   * frameless 'run-frame' requests read; null when the camera stops. Not answered.
-   */
-  | { type: 'camera-frames'; id: number; frames: ReadableStream<VideoFrame> | null }
+  | { type: 'run-frame'; id: number; frame: CameraFrame; mirror: boolean; slot: RunSlot; taps: readonly string[] | null }
   | { type: 'debug'; id: number; action: DebugAction }
   /** The exact class evidence head of the loaded model (src/model/classHead.ts). */
   | { type: 'class-head'; id: number }
