@@ -6,8 +6,8 @@
  * predictions read only the chosen layer and the class scores, so each frame brings those,
  * plus the next slice of the other layers in turn: every layer is fresh every ROUND_FRAMES
  * frames, for the network map (which follows the camera twice a second anyway) and for a layer
- * picked while live, and no frame brings everything at once (one frame with every tap now and
- * then made main-thread tasks of over 50 ms). The first frame of a camera or a model brings
+ * picked while live, and the copying is spread evenly over the frames instead of one frame
+ * now and then bringing all 15.7 MB. The first frame of a camera or a model brings
  * every tap; so does every frame of a view that reads every layer (the journey, the Why view).
  * Pause makes the last frame a photo, which runs with every tap like any photo.
  */

@@ -167,7 +167,7 @@ export function showFrameResult(name: string, result: RunResult, totalMs: number
 
 /**
  * A live frame that brought only some taps (src/camera/frameTaps.ts) keeps the other layers
- * of the camera's earlier frames, at most one full-frame interval old, as the same objects,
+ * of the camera's earlier frames, at most ROUND_FRAMES frames old, as the same objects,
  * so views that cache per tensor (the network map) redraw only what changed. Only frames of
  * the same live source and the same model's taps are kept; anything else stays missing.
  */
