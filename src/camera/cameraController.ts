@@ -1,9 +1,9 @@
 /**
- * Live camera: getUserMedia → one VideoFrame (an ImageBitmap where WebCodecs is missing) per
- * new video frame, transferred to the inference worker (never copied on this thread), which
- * runs it through the photo's own pixel path and brings back the taps frameTaps.ts picks.
- * One frame is in flight and at most one waits here, a newer one replacing it
- * (latestFrame.ts), so latency stays one run. Pausing (or hiding the page) stops the stream,
+ * Live camera: getUserMedia → the video's newest frame as a VideoFrame (an ImageBitmap where
+ * WebCodecs is missing), taken the moment the worker is ready for it and transferred to the
+ * inference worker (never copied on this thread), which runs it through the photo's own pixel
+ * path and brings back the taps frameTaps.ts picks. One frame is in flight and at most one
+ * waits here, a newer one replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page) stops the stream,
  * so the camera light goes off, and makes the last processed frame the photo through
  * runPhotoInSlot, the one path every photo takes: every tool then works on it.
  */
@@ -12,7 +12,7 @@ import { photoRef, runPhotoInSlot, showFrameResult } from '../store/photoActions
 import { useAppStore } from '../store/store';
 import { inferenceClient } from '../store/workerClient';
 import { InferenceError } from '../worker/client';
-import type { CameraFrame, RgbaImage, RunResult } from '../worker/protocol';
+import type { RgbaImage, RunResult } from '../worker/protocol';
 import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
 import { useCameraStore } from './cameraStore';
 import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
@@ -22,6 +22,7 @@ import { LatestFrame } from './latestFrame';
 import { encodePng, timestamp } from './framePng';
 import { frameCounters, recordFrameTiming } from './frameStats';
 import { FrameTapsCursor } from './frameTaps';
+import { VideoFrames, type Grabbed } from './videoFrames';
 
 /** Name the views show for a live frame (the grid's data-photo). */
 export const LIVE_PHOTO_NAME = 'camera';
@@ -30,7 +31,6 @@ let video: HTMLVideoElement | null = null;
 let stream: MediaStream | null = null;
 /** Bumped whenever the stream stops: results and grabs of an older session are dropped. */
 let session = 0;
-let grabbing = false;
 let lastFrame: RgbaImage | null = null;
 let rateTimer: ReturnType<typeof setInterval> | null = null;
 let mirrorChosen = false;
@@ -38,13 +38,8 @@ let listening = false;
 const rate = new RateMeter();
 const taps = new FrameTapsCursor();
 
-interface Grabbed {
-  frame: CameraFrame;
-  grabMs: number;
-  /** When the grab started: the frame's age is measured from here. */
-  started: number;
-}
 const frames = new LatestFrame<Grabbed>();
+const source = new VideoFrames(() => video, (grabbed) => offer(grabbed));
 
 /** The panel's <video> element, where the stream plays (and frames are grabbed from). */
 export function attachVideo(el: HTMLVideoElement | null): void {
@@ -103,7 +98,7 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
   rateTimer = setInterval(() => useCameraStore.setState({ fps: rate.rate(performance.now()) }), 1000);
   useCameraStore.setState({ fps: 0 });
   setState('live');
-  scheduleFrame(mySession);
+  pull(mySession);
 }
 
 async function openStream(deviceId: string | null): Promise<MediaStream> {
@@ -119,57 +114,16 @@ async function openStream(deviceId: string | null): Promise<MediaStream> {
   }
 }
 
-/** Grabs the next new video frame (requestVideoFrameCallback: each decoded frame once). */
-function scheduleFrame(mySession: number): void {
-  const v = video;
-  if (!v || mySession !== session) return;
-  // Every browser ConvLens targets has requestVideoFrameCallback; rAF is the fallback for the rest.
-  const element: HTMLVideoElement = v;
-  if (typeof element.requestVideoFrameCallback === 'function') element.requestVideoFrameCallback((_, meta) => void grab(mySession, meta.mediaTime));
-  else requestAnimationFrame(() => void grab(mySession, element.currentTime));
+/** The worker is ready for a frame: the video's newest, unless one is already in flight. */
+function pull(mySession: number): void {
+  if (mySession === session && !frames.busy) source.take();
 }
 
-/** Media time of the last frame grabbed: a callback for a frame already grabbed is skipped. */
-let lastMediaTime = -1;
-
-async function grab(mySession: number, mediaTime: number): Promise<void> {
-  const v = video;
-  if (mySession !== session || !v) return;
-  scheduleFrame(mySession);
-  // Headless and some browsers call back on every display frame, not only on new video frames.
-  if (mediaTime === lastMediaTime) return;
-  // One grab at a time on this thread; a video frame that comes meanwhile is simply skipped.
-  if (grabbing || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) return;
-  grabbing = true;
-  lastMediaTime = mediaTime;
-  const started = performance.now();
-  let frame: CameraFrame;
-  try {
-    frame = await grabFrame(v);
-  } catch {
-    return; // the stream stopped under us; the next frame (if any) tries again
-  } finally {
-    grabbing = false;
-  }
-  frameCounters.grabbed++;
-  if (mySession !== session) {
-    frame.close();
-    frameCounters.closedOnPage++;
-    return;
-  }
-  const step = frames.offer({ frame, grabMs: performance.now() - started, started });
+function offer(grabbed: Grabbed): void {
+  const mySession = session;
+  const step = frames.offer(grabbed);
   if (step.drop) closeOnPage(step.drop);
   if (step.send) send(mySession, step.send);
-}
-
-/**
- * The video's current frame. A VideoFrame only references the decoded picture (no
- * conversion here); the worker converts it straight into RGBA. Without WebCodecs, an
- * ImageBitmap (converted on this thread).
- */
-async function grabFrame(v: HTMLVideoElement): Promise<CameraFrame> {
-  if (typeof VideoFrame === 'function') return new VideoFrame(v);
-  return createImageBitmap(v);
 }
 
 function closeOnPage(grabbed: Grabbed): void {
@@ -185,12 +139,13 @@ function tapsToFetch(): readonly string[] | null {
 
 function send(mySession: number, frame: Grabbed): void {
   frameCounters.handedOver++;
-  // Sends the waiting frame the moment this one is answered, before the page paints
-  // this one's result, so the worker does not sit idle.
+  // The next frame goes the moment this one is answered, before the page paints this
+  // one's result, so the worker does not sit idle.
   const next = () => {
     if (mySession !== session) return;
     const step = frames.done();
     if (step.send) send(mySession, step.send);
+    else pull(mySession);
   };
   // The transfer detaches the frame here; the worker closes it.
   inferenceClient()
@@ -246,6 +201,7 @@ function stopStream(): void {
   if (rateTimer) clearInterval(rateTimer);
   rateTimer = null;
   taps.reset();
+  source.reset();
   rate.reset();
   useCameraStore.setState({ fps: 0 });
 }

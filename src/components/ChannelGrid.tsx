@@ -45,6 +45,9 @@ export function ChannelGrid() {
   // Tiles off screen are painted when they scroll into view: a 384-channel layer at full
   // window would otherwise repaint every tile on each change (`npm run bench`, repaint).
   const stale = useRef(new Set<number>());
+  // Whether each slot is near the viewport, as the IntersectionObserver last said: asking the
+  // layout for every tile on every camera frame costs the page a forced layout per frame.
+  const near = useRef(new Map<number, boolean>());
   const paintSlot = useRef<(slot: number) => void>(() => undefined);
   const channelsKey = model?.channels.join(',') ?? '';
 
@@ -71,7 +74,7 @@ export function ChannelGrid() {
     channels.forEach((_, slot) => {
       const canvas = canvases.current[slot];
       if (!canvas) return;
-      if (nearViewport(canvas)) paint(slot);
+      if (near.current.get(slot) ?? nearViewport(canvas)) paint(slot);
       else stale.current.add(slot);
     });
     recordGridPaint(performance.now() - started);
@@ -89,11 +92,13 @@ export function ChannelGrid() {
       (entries) => {
         for (const entry of entries) {
           const slot = Number((entry.target as HTMLElement).dataset.slot);
+          near.current.set(slot, entry.isIntersecting);
           if (entry.isIntersecting && stale.current.delete(slot)) paintSlot.current(slot);
         }
       },
       { rootMargin: `${OFFSCREEN_MARGIN_PX}px 0px` },
     );
+    near.current = new Map();
     for (const canvas of canvases.current) if (canvas) observer.observe(canvas);
     // A print (or a full-page capture that emulates print media) shows every tile at once.
     const paintAll = () => {
@@ -105,6 +110,7 @@ export function ChannelGrid() {
     printMedia.addEventListener('change', onPrintMedia);
     return () => {
       observer.disconnect();
+      near.current = new Map();
       window.removeEventListener('beforeprint', paintAll);
       printMedia.removeEventListener('change', onPrintMedia);
     };

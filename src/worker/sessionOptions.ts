@@ -16,6 +16,10 @@ export function sessionOptions(backend: ExecutionBackend): InferenceSession.Sess
   return {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    // onnxruntime's threads spin for a while after each run, waiting for the next one. On a
+    // 2-core laptop that is a core the page needs to paint the result (and, live, to take
+    // the next camera frame); they still spin between the operators of a run.
+    extra: { session: { force_spinning_stop: '1' } },
     // WebGPU outputs stay on the GPU and are read back together (gpuReadback.ts).
     ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   };
