@@ -3,9 +3,10 @@
  * WebCodecs is missing), taken the moment the worker is ready for it and transferred to the
  * inference worker (never copied on this thread), which runs it through the photo's own pixel
  * path and brings back the taps frameTaps.ts picks. One frame is in flight and at most one
- * waits here, a newer one replacing it (latestFrame.ts), so latency stays one run. Pausing (or hiding the page) stops the stream,
- * so the camera light goes off, and makes the last processed frame the photo through
- * runPhotoInSlot, the one path every photo takes: every tool then works on it.
+ * waits here, a newer one replacing it (latestFrame.ts), so latency stays one run. Pausing
+ * (or hiding the page) stops the stream, so the camera light goes off, and makes the last
+ * processed frame the photo through runPhotoInSlot, the one path every photo takes: every
+ * tool then works on it.
  */
 import { errorText } from '../app/errorText';
 import { photoRef, runPhotoInSlot, showFrameResult } from '../store/photoActions';

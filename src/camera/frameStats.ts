@@ -29,7 +29,7 @@ export function cameraDebug(): { openOnPage: number; grabbed: number; dropped: n
   return {
     openOnPage: frameCounters.grabbed - frameCounters.handedOver - frameCounters.closedOnPage,
     grabbed: frameCounters.grabbed,
-    /** Grabbed frames replaced by a newer one while waiting (or left when the camera stopped), never sent. */
+    /** Grabbed frames never sent: replaced by a newer one while waiting, the same picture again, or left when the camera stopped. */
     dropped: frameCounters.closedOnPage,
     applied: frameCounters.applied,
     superseded: frameCounters.superseded,

@@ -81,12 +81,13 @@ export class VideoFrames {
   }
 
   private async onVideoFrame(mediaTime: number): Promise<void> {
+    // With WebCodecs, take() knows a new picture by its timestamp.
+    if (typeof VideoFrame === 'function') return this.take();
     const v = this.video();
     if (!v) return;
-    // Headless and some browsers call back on every display frame, not only on new video frames.
+    // Without WebCodecs: an ImageBitmap of this frame (converted on this thread). Headless and
+    // some browsers call back on every display frame, not only on new video frames.
     if (mediaTime === this.lastMediaTime || !hasFrame(v)) return this.waitForNext(v);
-    if (typeof VideoFrame === 'function') return this.take();
-    // Without WebCodecs: an ImageBitmap of this frame (converted on this thread).
     const generation = this.generation;
     this.grabbing = true;
     this.lastMediaTime = mediaTime;

@@ -110,7 +110,6 @@ export function ChannelGrid() {
     printMedia.addEventListener('change', onPrintMedia);
     return () => {
       observer.disconnect();
-      near.current = new Map();
       window.removeEventListener('beforeprint', paintAll);
       printMedia.removeEventListener('change', onPrintMedia);
     };
