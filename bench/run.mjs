@@ -7,12 +7,16 @@
 //   --models a,b  model ids (default: convnext-atto-untrained,convnext-tiny-untrained)
 //   --occlusion-only  only the Why view's occlusion against bare runs (first model)
 //   --camera-only the bare run and the live camera section only (committed model)
+//   --camera-fps N  the fake camera's frame rate (default: Chromium's own, 20): it must be
+//                 faster than the model, or the rate measured is the camera's
+//   --static      serve dist-bench/ with a plain Node server instead of `vite preview` (a
+//                 machine with only Node, Chromium and Playwright; use with --no-build)
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import * as ortNode from 'onnxruntime-node';
+import { serveStatic } from './staticServer.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -29,7 +33,10 @@ const cameraOnly = args.includes('--camera-only');
 const CAMERA_MODEL = 'convnext-atto-untrained';
 const CAMERA_FROM = quick ? 20 : 100;
 const CAMERA_TO = quick ? 80 : 600;
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu', '--enable-blink-features=ForceEagerMeasureMemory'];
+const CAMERA_FPS = args.includes('--camera-fps') ? Number(args[args.indexOf('--camera-fps') + 1]) : null;
+const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu', '--enable-blink-features=ForceEagerMeasureMemory', ...(process.env.CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [])];
+/** The headers `vite preview` sends (vite.config.ts), for --static. */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -75,6 +82,7 @@ function stageModels() {
 }
 
 async function serve() {
+  if (args.includes('--static')) return serveStatic(resolve(root, 'dist-bench'), PORT, ISOLATION);
   const server = spawn(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'preview', '-c', 'vite.bench.config.ts', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   for (let i = 0; i < 300; i++) {
     try {
@@ -87,6 +95,7 @@ async function serve() {
 }
 
 async function nativeRun(dir, manifest, threads) {
+  const ortNode = await import('onnxruntime-node');
   const session = await ortNode.InferenceSession.create(resolve(dir, 'model.onnx'), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const shape = manifest.input.shape;
   const size = shape.reduce((a, b) => a * b, 1);
@@ -400,7 +409,8 @@ async function appRun(context, manifest, id) {
 }
 
 /**
- * Live camera on Chromium's fake device (its built-in moving test pattern, 640×480): sustained
+ * Live camera on Chromium's fake device (its built-in moving test pattern at the size the app
+ * asks for, 20 frames a second unless --camera-fps says otherwise): sustained
  * frames per second between frame CAMERA_FROM and CAMERA_TO, the per-frame split, main-thread
  * long tasks, grid repaints and memory, all while frames run back to back.
  */
@@ -439,7 +449,7 @@ async function cameraRun(browser, id) {
         status: document.querySelector('p[role="status"]').textContent,
         frameSize: (() => {
           const v = document.querySelector('[data-testid="camera-video"]');
-          return `${v.videoWidth}×${v.videoHeight}`;
+          return `${v.videoWidth}×${v.videoHeight} at ${v.srcObject?.getVideoTracks()[0]?.getSettings().frameRate ?? '?'} fps,`;
         })(),
       };
     },
@@ -488,7 +498,8 @@ async function main() {
   // once took a core from onnxruntime-node and doubled its time.
   const natives = {};
   if (occlusionOnly) return occlusionOnlyMain();
-  for (const id of modelIds) {
+  // The camera-only report has no native row (nor occlusion, below).
+  for (const id of cameraOnly ? [] : modelIds) {
     const dir = resolve(root, 'dist-bench/models', id);
     const manifest = JSON.parse(readFileSync(resolve(dir, 'manifest.json'), 'utf8'));
     log(`${id}: onnxruntime-node…`);
@@ -502,7 +513,7 @@ async function main() {
     for (const id of modelIds) {
       const dir = resolve(root, 'dist-bench/models', id);
       const manifest = JSON.parse(readFileSync(resolve(dir, 'manifest.json'), 'utf8'));
-      const { native, native1 } = natives[id];
+      const { native, native1 } = natives[id] ?? {};
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       log(`${id}: bare onnxruntime-web…`);
       const bare = await bareRun(context, manifest, id);
@@ -511,7 +522,7 @@ async function main() {
       const app = cameraOnly ? null : await appRun(context, manifest, id);
       await context.close();
       let occlusion = null;
-      if (id === modelIds[0]) {
+      if (id === modelIds[0] && !cameraOnly) {
         // A fresh context: the app's service worker (registered above) would answer bench/bare.html with the app.
         log(`${id}: occlusion (${OCCLUSION.count} inputs)…`);
         const occlusionContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -522,7 +533,7 @@ async function main() {
       if (id === CAMERA_MODEL) {
         log(`${id}: live camera (fake device)…`);
         // Its own browser: the fake camera and the auto-accepted prompt are browser flags.
-        const camBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+        const camBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, CAMERA_FPS ? `--use-fake-device-for-media-stream=fps=${CAMERA_FPS}` : '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
         try {
           // The bare run again, right before and right after the camera, in the camera's own
           // browser: this VM's speed drifts by ±10 % over minutes, and the ratio is taken
