@@ -11,6 +11,6 @@ rm -rf dist-bench && cp -r /opt/cl16/dist-bench dist-bench
 # A VM without a usable /dev/shm: Chromium's shared memory in /tmp instead.
 [ -w /dev/shm ] || export CHROMIUM_ARGS=--disable-dev-shm-usage
 OUT=${OUT:-/tmp}
-node --version && chromium --version 2>/dev/null || "$CHROMIUM_PATH" --version
+node --version; "$CHROMIUM_PATH" --version
 node bench/run.mjs --camera-only --no-build --static --models convnext-atto-untrained "$@" 2>&1 | tee "$OUT/chromium-bench.log"
 cp bench/results.json "$OUT/chromium-bench.json"
