@@ -3,14 +3,12 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { HASHED_ASSET, MAX_PRECACHE_FILE_BYTES, WEBGPU_WASM_GLOB, precacheGlobs } from './src/offline/precache.config.ts';
 import { CSP_HEADER, CSP_META } from './src/app/csp.ts';
+import isolation from './src/app/isolationHeaders.json';
 
 // COOP/COEP make the page cross-origin isolated, which is what lets
-// onnxruntime-web use SharedArrayBuffer and therefore WASM threads.
-export const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+// onnxruntime-web use SharedArrayBuffer and therefore WASM threads. A JSON file, so that the
+// bench's plain Node server (bench/staticServer.mjs) sends the very same headers.
+const isolationHeaders: Record<string, string> = isolation;
 
 // Static hosts cannot send headers: the built page carries its policy itself (see src/app/csp.ts).
 function cspMetaTag(): Plugin {

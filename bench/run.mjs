@@ -35,8 +35,8 @@ const CAMERA_FROM = quick ? 20 : 100;
 const CAMERA_TO = quick ? 80 : 600;
 const CAMERA_FPS = args.includes('--camera-fps') ? Number(args[args.indexOf('--camera-fps') + 1]) : null;
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu', '--enable-blink-features=ForceEagerMeasureMemory', ...(process.env.CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [])];
-/** The headers `vite preview` sends (vite.config.ts), for --static. */
-const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+/** The isolation headers `vite preview` sends (vite.config.ts), for --static. */
+const ISOLATION = JSON.parse(readFileSync(resolve(root, 'src/app/isolationHeaders.json'), 'utf8'));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -240,6 +240,9 @@ async function memory(page) {
  * lands anywhere in that cycle (±15 %). `process` is the app renderer's private memory from
  * /proc (RssAnon, WASM memory included), the median of the same samples.
  */
+/** A process's private resident memory in bytes (/proc's RssAnon; 0 once it is gone). */
+const rssAnon = (pid) => Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
 async function cameraMemory(page, cdp, workerCall, rendererPid) {
   const live = [];
   const process = [];
@@ -252,8 +255,7 @@ async function cameraMemory(page, cdp, workerCall, rendererPid) {
     await workerCall('HeapProfiler.collectGarbage');
     const usage = [await cdp.send('Runtime.getHeapUsage'), await workerCall('Runtime.getHeapUsage')];
     live.push(usage.reduce((sum, u) => sum + u.usedSize + u.embedderHeapUsedSize + u.backingStorageSize, 0));
-    const status = readFileSync(`/proc/${rendererPid}/status`, 'utf8');
-    process.push(Number(/RssAnon:\s+(\d+) kB/.exec(status)[1]) * 1024);
+    process.push(rssAnon(rendererPid));
   }
   return { live: median(live), process: median(process) };
 }
@@ -286,8 +288,7 @@ async function cameraProbe(context, page) {
   const { processInfo } = await (await context.browser().newBrowserCDPSession()).send('SystemInfo.getProcessInfo');
   // The app's renderer: the one that runs the inference worker, by far the largest.
   const renderers = processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
-  const rss = (pid) => Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  const rendererPid = renderers.sort((a, b) => rss(b) - rss(a))[0];
+  const rendererPid = renderers.sort((a, b) => rssAnon(b) - rssAnon(a))[0];
   return { cdp, workerCall, rendererPid };
 }
 
@@ -538,15 +539,18 @@ async function main() {
           // The bare run again, right before and right after the camera, in the camera's own
           // browser: this VM's speed drifts by ±10 % over minutes, and the ratio is taken
           // against the mean of the two (the bare run above was minutes earlier).
-          const bareContext = await camBrowser.newContext({ viewport: { width: 1280, height: 800 } });
-          const bareBefore = await bareRun(bareContext, manifest, id);
-          await bareContext.close();
+          const bareMedian = async () => {
+            const bareContext = await camBrowser.newContext({ viewport: { width: 1280, height: 800 } });
+            try {
+              return (await bareRun(bareContext, manifest, id)).median;
+            } finally {
+              await bareContext.close();
+            }
+          };
+          const bareBefore = await bareMedian();
           camera = await cameraRun(camBrowser, id);
-          const afterContext = await camBrowser.newContext({ viewport: { width: 1280, height: 800 } });
-          const bareAfter = await bareRun(afterContext, manifest, id);
-          await afterContext.close();
-          camera.bareBefore = bareBefore.median;
-          camera.bareAfter = bareAfter.median;
+          camera.bareBefore = bareBefore;
+          camera.bareAfter = await bareMedian();
         } finally {
           await camBrowser.close();
         }
