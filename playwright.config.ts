@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { BASE_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './e2e/chromium';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+// E2E_DIST serves another build folder (several people building on one machine at once).
+const DIST = process.env.E2E_DIST ? ` --outDir ${process.env.E2E_DIST}` : '';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -12,7 +14,7 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   reporter: process.env.PW_REPORTER ? [[process.env.PW_REPORTER]] : [['list']],
-  outputDir: 'test-results',
+  outputDir: process.env.E2E_RESULTS ?? 'test-results',
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1280, height: 800 },
@@ -33,7 +35,7 @@ export default defineConfig({
   ],
   webServer: {
     // The production build, served with COOP/COEP by vite preview (see vite.config.ts).
-    command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1${DIST}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

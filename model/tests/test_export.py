@@ -261,7 +261,37 @@ class CommittedModelTest(unittest.TestCase):
         g = load(GOLDEN)["input"]
         flat = x.reshape(-1)
         np.testing.assert_array_equal(flat[g["samples"]["indices"]].astype(np.float64), g["samples"]["values"])
-        self.assertAlmostEqual(float(x.astype(np.float64).mean()), g["mean"], places=12)
+        self.assertAlmostEqual(float(x.astype(np.float64).mean()), g["mean"], places=9)
+
+
+def assert_golden_close(tc: unittest.TestCase, fresh: dict, committed: dict) -> None:
+    """Golden JSONs equal: every key, shape, index and label exactly; every computed float within
+    the golden's relative tolerance of its tensor's range (of 1 for the probabilities)."""
+    rel = committed["tolerance"]["relative"]
+
+    def close(a, b, scale: float, where: str) -> None:
+        if isinstance(b, dict):
+            tc.assertEqual(sorted(a), sorted(b), where)
+            for k in b:
+                close(a[k], b[k], scale, f"{where}.{k}")
+        elif isinstance(b, list):
+            tc.assertEqual(len(a), len(b), where)
+            for i, (x, y) in enumerate(zip(a, b)):
+                close(x, y, scale, f"{where}[{i}]")
+        elif isinstance(b, float):
+            tc.assertLessEqual(abs(a - b), rel * scale, f"{where}: {a} vs {b} (tolerance {rel} x {scale:.3g})")
+        else:
+            tc.assertEqual(a, b, where)
+
+    for key in committed:
+        if key == "taps" or key == "input":
+            entries = committed[key].items() if key == "taps" else [("input", committed[key])]
+            fresh_entries = fresh[key] if key == "taps" else {"input": fresh[key]}
+            tc.assertEqual(list(fresh_entries), [name for name, _ in entries], key)
+            for name, e in entries:
+                close(fresh_entries[name], e, max(abs(e["min"]), abs(e["max"]), 1e-12), name)
+        else:
+            close(fresh[key], committed[key], 1.0, key)
 
 
 def export_files(root: str) -> dict:
@@ -351,8 +381,10 @@ class ReExportTest(unittest.TestCase):
             self.assertEqual(fresh[key], committed[key], key)
 
     def test_golden_and_reference_reproduced(self):
-        self.committed_torch_only("the committed golden JSON")
-        self.assertEqual(load(os.path.join(self.root, "golden.json")), load(GOLDEN))
+        # Computed floats move in their last bits with the BLAS kernels a processor gets (and with
+        # the torch version), so the fresh golden equals the committed one within the golden's own
+        # tolerance, not bit for bit, under any torch.
+        assert_golden_close(self, load(os.path.join(self.root, "golden.json")), load(GOLDEN))
         index = load(os.path.join(self.root, "ref", "index.json"))
         self.assertEqual(list(index["taps"]), expected_atto_taps())
         logits = np.fromfile(os.path.join(self.root, "ref", "logits.bin"), dtype=np.float32)

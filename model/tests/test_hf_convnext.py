@@ -152,7 +152,9 @@ class HubConvNextTest(unittest.TestCase):
             self.assertGreater(t["std"], 1e-3, t["module"])  # visibly non-zero activations
         model = hf.build_model()
         again = hf.reference(model, hf.transformers_preprocess(hf.PHOTO), hf.REFERENCE_MODULES)
-        self.assertEqual([float(again["logits"][i]) for i in ref["logits"]["samples"]["indices"]], ref["logits"]["samples"]["values"])
+        scale = max(abs(v) for v in ref["logits"]["samples"]["values"])
+        for i, v in zip(ref["logits"]["samples"]["indices"], ref["logits"]["samples"]["values"]):
+            self.assertLessEqual(abs(float(again["logits"][i]) - v), 1e-5 * scale, i)
 
 
 if __name__ == "__main__":
