@@ -6,6 +6,7 @@ import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import type { BackendChoice, BackendInfo, CameraFrame, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
 import type { ClassHead } from '../model/classHead';
+import type { LayerWeightsResult } from '../model/layerWeights';
 import { assertNever, DEBUG_WORKER_NAME, WORKER_NAME } from './protocol';
 
 export class InferenceError extends Error {
@@ -113,6 +114,7 @@ export class InferenceClient {
       case 'debug-reply':
       case 'class-head':
       case 'occlusion-result':
+      case 'layer-weights':
         this.settle(message.id);
         p.resolve(message);
         return;
@@ -191,6 +193,13 @@ export class InferenceClient {
     const reply = await this.request({ type: 'class-head' });
     if (reply.type !== 'class-head') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return { head: reply.head, reason: reply.reason };
+  }
+
+  /** The stored weight behind a tap's graph value (the Filters view), or why it has none. */
+  async layerWeights(value: string): Promise<LayerWeightsResult> {
+    const reply = await this.request({ type: 'layer-weights', value }, undefined, 60_000);
+    if (reply.type !== 'layer-weights') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.result;
   }
 
   /**

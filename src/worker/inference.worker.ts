@@ -9,7 +9,7 @@ import { InferenceEngine } from './inferenceEngine';
 import { assertNever, isDebugWorkerName, type WorkerRequest, type WorkerResponse } from './protocol';
 import { RunQueue, type QueuedRequest } from './runQueue';
 import { countWasmMemory } from './wasmMemory';
-import { errorText } from './workerError';
+import { asWorkerError, errorText } from './workerError';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -44,6 +44,15 @@ function receive(request: WorkerRequest): void {
       return;
     case 'cancel-download':
       engine.downloads.cancel(); // at once, not queued: the download it stops is what the queue waits on
+      return;
+    case 'layer-weights':
+      // At once: a pure read of the model's bytes, which need not wait behind a run.
+      try {
+        engine.layerWeights(request.id, request.value);
+      } catch (e) {
+        const error = asWorkerError(e, 'model-invalid', 'The weights could not be read: ');
+        post({ type: 'error', id: request.id, code: error.code, message: error.message });
+      }
       return;
     case 'debug':
       debugAction(request.action, { engine, queue, enabled: debug }).then(

@@ -9,6 +9,7 @@ import { findClassHead } from '../model/classHead';
 import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import { readInitializers } from '../model/onnxInitializers';
+import { readLayerWeights } from '../model/layerWeights';
 import { readOnnx } from '../model/onnxProto';
 import { logitsTap, tapOutputName } from '../model/taps';
 import { decodeFrame, decodeImage, type Decoded } from '../image/decode';
@@ -175,6 +176,13 @@ export class InferenceEngine {
     const m = this.loaded();
     const found = findClassHead(readOnnx(m.bytes), logitsValue(m.manifest), (names) => readInitializers(m.bytes, names));
     this.post({ type: 'class-head', id, head: found.ok ? found.head : null, reason: found.ok ? null : found.reason });
+  }
+
+  /** The stored weight behind a tap (src/model/layerWeights.ts), read from the model's bytes; its data is transferred. */
+  layerWeights(id: number, value: string): void {
+    const m = this.loaded();
+    const result = readLayerWeights(readOnnx(m.bytes), value, (names) => readInitializers(m.bytes, names));
+    this.post({ type: 'layer-weights', id, result }, result.ok ? [result.weights.data.buffer as ArrayBuffer] : []);
   }
 
   /** Stops the running occlusion between two of its batches: the one `target` names, or any. */

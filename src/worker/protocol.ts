@@ -7,6 +7,7 @@ import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import type { ImageFormat } from '../image/sniff';
 import type { ClassHead } from '../model/classHead';
+import type { LayerWeightsResult } from '../model/layerWeights';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export type BackendName = 'wasm' | 'webgpu';
@@ -140,6 +141,8 @@ export interface WorkerStats {
 export type CameraFrame = ImageBitmap | VideoFrame;
 
 export type WorkerRequest =
+  /** The stored weight behind a tap's graph value (src/model/layerWeights.ts), for the Filters view; answered at once, not queued. */
+  | { type: 'layer-weights'; id: number; value: string }
   /** manifest null: a foreign ONNX file; the worker derives the manifest from its graph. */
   | { type: 'load-model'; id: number; source: ModelSource; manifest: Manifest | null; backend: BackendChoice; input: InputChoice | null }
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
@@ -177,6 +180,8 @@ export type ErrorCode =
   | 'internal';
 
 export type WorkerResponse =
+  /** The weight's data is transferred, never copied. */
+  | { type: 'layer-weights'; id: number; result: LayerWeightsResult }
   | { type: 'progress'; id: number; stage: ProgressStage; loaded: number; total: number | null }
   /** manifest: the one given, or the one derived from a foreign graph. */
   | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number; manifest: Manifest; fromCache: boolean }
