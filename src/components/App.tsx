@@ -27,6 +27,8 @@ import { ThemeSelect } from './ThemeSelect';
 import { PresenterCaption } from './PresenterCaption';
 import { WhyView } from './WhyView';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
+import { usePhoneLayout } from '../phone/usePhoneLayout';
+import { ControlsSheet } from '../phone/ControlsSheet';
 import './layout.css';
 import './teaching.css';
 
@@ -41,8 +43,32 @@ export function App() {
   const view = useAppStore((s) => s.view);
   const presenter = useAppStore((s) => s.presenter);
   const channelView = view === 'grid' || view === 'strongest';
+  // On a phone the grid comes first: toolbar and map wait in the Controls sheet, the other
+  // panels below the grid. The photo and camera panels keep their place in the tree, so
+  // turning the phone (and crossing the line) never unmounts the camera.
+  const phone = usePhoneLayout();
+  const toolbar = channelView && (
+    <div className="toolbar">
+      <ChannelControls />
+      <SortControls />
+      <ColourBar />
+      <div className="toolbar__exports" role="group" aria-label="Export">
+        <DownloadLayerButton />
+        <ExportButtons />
+        <ShareLink />
+      </div>
+    </div>
+  );
+  const panels = (
+    <>
+      <Predictions />
+      {view !== 'why' && <OverlayPanel />}
+      <ModelPanel />
+      <HubPanel />
+    </>
+  );
   return (
-    <div className={`app${dragging ? ' app--dragging' : ''}${presenter ? ' app--presenter' : ''}`}>
+    <div className={`app${dragging ? ' app--dragging' : ''}${presenter ? ' app--presenter' : ''}${phone ? ' app--phone' : ''}`}>
       <header className="app-bar">
         <h1 className="app-bar__brand">ConvLens</h1>
         <StatusLine />
@@ -59,32 +85,29 @@ export function App() {
         <aside className="rail" aria-label="Photo and network">
           <PhotoPanel />
           <CameraPanel />
-          <NetworkMap />
-          <Predictions />
-          {view !== 'why' && <OverlayPanel />}
-          <ModelPanel />
-          <HubPanel />
+          {!phone && <NetworkMap />}
+          {!phone && panels}
         </aside>
         <section className="stage" aria-label="Activations">
           <div className="stage__head">
             <LayerPicker />
+            {phone && (
+              <ControlsSheet>
+                {toolbar}
+                <NetworkMap />
+              </ControlsSheet>
+            )}
             <ViewSwitch />
           </div>
-          {channelView && (
-            <div className="toolbar">
-              <ChannelControls />
-              <SortControls />
-              <ColourBar />
-              <div className="toolbar__exports" role="group" aria-label="Export">
-                <DownloadLayerButton />
-                <ExportButtons />
-                <ShareLink />
-              </div>
-            </div>
-          )}
+          {!phone && toolbar}
           {presenter && <PresenterCaption />}
           {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : <ChannelGrid />}
         </section>
+        {phone && (
+          <aside className="rail rail--below" aria-label="Predictions and model">
+            {panels}
+          </aside>
+        )}
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
