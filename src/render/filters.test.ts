@@ -61,7 +61,7 @@ describe('renderers', () => {
     // pixel 0: r=0, g=-1, b=0.5; pixel 1: r=1, g=0, b=0 (scale 2: 127.5 + 127.5·w/2)
     expect(Array.from(out)).toEqual([128, 64, 159, 255, 191, 128, 128, 255]);
     renderRgbFilter(out, layout, 1);
-    expect(Array.from(out)).toEqual([255, 128, 128, 255, 0, 128, 255, 255]);
+    expect(Array.from(out)).toEqual([255, 128, 128, 255, 0, 128, 191, 255]);
   });
 
   it('draws kernels and the matrix through the diverging LUT, symmetric around 0', () => {
