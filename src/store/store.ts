@@ -15,6 +15,7 @@ import type { Activations, AppStatus, LoadedModelInfo, ModelEntry, PhotoRef } fr
 import { createTeachingSlice, type TeachingSlice } from './teachingSlice';
 import { createWhySlice, type WhySlice } from './whySlice';
 import { createHubSlice, type HubSlice } from './hubSlice';
+import { createExamplesSlice, type ExamplesSlice } from '../examples/examplesSlice';
 
 export interface ModelSlice {
   status: AppStatus;
@@ -55,7 +56,7 @@ export interface ViewSlice {
   setNormalisation: (mode: NormalisationMode) => void;
 }
 
-export type AppState = ModelSlice & RunSlice & ViewSlice & TeachingSlice & WhySlice & HubSlice;
+export type AppState = ModelSlice & RunSlice & ViewSlice & TeachingSlice & WhySlice & HubSlice & ExamplesSlice;
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = () => ({
   status: 'idle',
@@ -99,6 +100,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createTeachingSlice(...a),
   ...createWhySlice(...a),
   ...createHubSlice(...a),
+  ...createExamplesSlice(...a),
 }));
 
 export const selectStatus = (s: AppState) => s.status;

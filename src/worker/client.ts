@@ -8,6 +8,8 @@ import type { BackendChoice, BackendInfo, CameraFrame, DebugAction, ErrorCode, M
 import type { ClassHead } from '../model/classHead';
 import type { LayerWeightsResult } from '../model/layerWeights';
 import { assertNever, DEBUG_WORKER_NAME, WORKER_NAME } from './protocol';
+import type { ExamplePhotoInput, ExamplesBatchResult } from './protocol';
+import type { TopKState } from '../examples/topK';
 
 export class InferenceError extends Error {
   constructor(
@@ -115,6 +117,7 @@ export class InferenceClient {
       case 'class-head':
       case 'occlusion-result':
       case 'layer-weights':
+      case 'examples-result':
         this.settle(message.id);
         p.resolve(message);
         return;
@@ -215,6 +218,14 @@ export class InferenceClient {
     started?.(this.nextId);
     const reply = await this.request({ type: 'occlude', image, ...params }, onProgress);
     if (reply.type !== 'occlusion-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.result;
+  }
+
+  /** A few photos of the Examples view through the model; `state` is transferred there and back (src/worker/examplesRun.ts). */
+  async examplesBatch(photos: ExamplePhotoInput[], state: TopKState | null, modelKey: string, timeoutMs = 300_000): Promise<ExamplesBatchResult> {
+    // The state is copied there (the page keeps showing it meanwhile) and transferred back.
+    const reply = await this.request({ type: 'examples-batch', photos, state, modelKey }, undefined, timeoutMs);
+    if (reply.type !== 'examples-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
   }
 

@@ -31,6 +31,8 @@ function handle(request: QueuedRequest): Promise<void> {
       return engine.classHead(request.id);
     case 'occlude':
       return engine.occlude(request.id, request);
+    case 'examples-batch':
+      return engine.examplesBatch(request.id, request);
     default:
       return assertNever(request, 'queued request');
   }
@@ -69,6 +71,7 @@ function receive(request: WorkerRequest): void {
     case 'run':
     case 'class-head':
     case 'occlude':
+    case 'examples-batch':
       queue.enqueue(request);
       return;
     default: {

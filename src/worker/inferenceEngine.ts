@@ -19,6 +19,8 @@ import { GpuDeviceWatch, reopenOnWasm } from './backend';
 import { ModelDownloads } from './modelBytes';
 import { loadModel, reconfigureInput, type Loaded, type LoadedModel, type LoadProgress, type LoadRequest } from './modelLoad';
 import { runOcclusion } from './occlusion';
+import { runExamplesBatch, type ExamplesBatchRequest } from './examplesRun';
+import { topKBuffers } from '../examples/topK';
 import { transferablesOf, type BackendName, type CameraFrame, type DecodeInfo, type RunResult, type TapOutput, type WorkerResponse } from './protocol';
 import { OCCLUSION_CANCELLED } from './runQueue';
 import { runTaps, saneOutputs } from './tapRun';
@@ -218,6 +220,14 @@ export class InferenceEngine {
     } finally {
       if (this.occluding === job) this.occluding = null;
     }
+  }
+
+  /** A batch of the Examples view's photos (examplesRun.ts); the state and the means travel back transferred. */
+  async examplesBatch(id: number, request: ExamplesBatchRequest): Promise<void> {
+    const m = await this.current();
+    const result = await runExamplesBatch(m, request, (model, tensor) => this.runTaps(model, tensor, null));
+    const buffers = [...(result.state ? topKBuffers(result.state) : []), ...result.photos.flatMap((p) => (p.means ? [p.means.buffer as ArrayBuffer] : []))];
+    this.post({ type: 'examples-result', id, result }, buffers);
   }
 
   /** Debug action 'lose-gpu': destroys the WebGPU device under the loaded model, as a driver reset would. */

@@ -8,6 +8,7 @@ import type { Manifest } from '../model/manifest';
 import type { ImageFormat } from '../image/sniff';
 import type { ClassHead } from '../model/classHead';
 import type { LayerWeightsResult } from '../model/layerWeights';
+import type { TopKState } from '../examples/topK';
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
 export type BackendName = 'wasm' | 'webgpu';
@@ -140,6 +141,29 @@ export interface WorkerStats {
  */
 export type CameraFrame = ImageBitmap | VideoFrame;
 
+/** A photo of the Examples view: its file, or (isCrop) the crop kept from an earlier batch, a PNG. */
+export interface ExamplePhotoInput {
+  photo: number;
+  image: Blob;
+  isCrop: boolean;
+}
+
+/** One photo's outcome: its crop (first time only), its per-channel means, or why it was skipped. */
+export interface ExamplePhotoOutput {
+  photo: number;
+  crop: Blob | null;
+  means: Float32Array | null;
+  skipped: string | null;
+}
+
+export interface ExamplesBatchResult {
+  /** The examples so far (src/examples/topK.ts); null while no photo of any batch could be read. */
+  state: TopKState | null;
+  photos: ExamplePhotoOutput[];
+  /** Where the batch's time went, for the bench's split. */
+  ms: { decode: number; preprocess: number; run: number; bookkeeping: number };
+}
+
 export type WorkerRequest =
   /** The stored weight behind a tap's graph value (src/model/layerWeights.ts), for the Filters view; answered at once, not queued. */
   | { type: 'layer-weights'; id: number; value: string }
@@ -161,7 +185,9 @@ export type WorkerRequest =
   /** Stops the occlusion request `target` between two batches; answered by that request's 'cancelled' error. */
   | { type: 'cancel'; id: number; target: number }
   /** Stops the model download in progress, if any (answered by that load's 'error' with code 'cancelled'). */
-  | { type: 'cancel-download'; id: number };
+  | { type: 'cancel-download'; id: number }
+  /** Examples view: a few photos through the model, their examples added to `state` (transferred both ways). */
+  | { type: 'examples-batch'; id: number; photos: ExamplePhotoInput[]; state: TopKState | null; modelKey: string };
 
 export type ErrorCode =
   | 'model-download'
@@ -190,6 +216,7 @@ export type WorkerResponse =
   /** head null: the model's head does not split exactly; `reason` says why. */
   | { type: 'class-head'; id: number; head: ClassHead | null; reason: string | null }
   | { type: 'occlusion-result'; id: number; result: OcclusionResult }
+  | { type: 'examples-result'; id: number; result: ExamplesBatchResult }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 
 /** Buffers that must travel in the transfer list of a run result (never copied). */

@@ -1,0 +1,176 @@
+/**
+ * The Examples view's work: collecting photos (files, camera frames, the samples), running
+ * them through the model a few at a time in the worker (src/worker/examplesRun.ts), and
+ * keeping photos and results in IndexedDB. Only photos not yet in the loaded model's examples
+ * are sent; Cancel stops between two batches and keeps what is done; a model change reads that
+ * model's results (or starts again).
+ */
+import { SAMPLES, sampleUrl } from '../app/samples';
+import { errorText } from '../app/errorText';
+import type { LoadedModelInfo } from '../store/types';
+import { useAppStore } from '../store/store';
+import { inferenceClient } from '../store/workerClient';
+import { clearAll, clearResults, deletePhotos, loadPhotos, loadResults, saveBatch, savePhotos, type StoredMeta, type StoredPhoto } from './examplesDb';
+import type { ExampleResults } from './examplesSlice';
+
+/** Photos per worker request: small, so a photo dropped meanwhile or Cancel waits at most one batch. */
+export const EXAMPLES_BATCH = 4;
+
+let nextId = 1;
+/** Bumped by Forget photos and by removing the samples: a batch of an older generation is thrown away. */
+let generation = 0;
+let pumping = false;
+let opening: Promise<void> | null = null;
+
+export function modelKey(model: Pick<LoadedModelInfo, 'manifest' | 'modelUrl'>): string {
+  return `${model.manifest.id}|${model.modelUrl}|${JSON.stringify(model.manifest.input)}`;
+}
+
+function meta(): StoredMeta {
+  const s = useAppStore.getState();
+  return { nextId, skipped: s.exampleSkipped, samplesRemoved: s.examplesSamplesRemoved };
+}
+
+function fail(e: unknown): void {
+  useAppStore.setState({ examplesError: errorText(e), examplesRun: 'cancelled' });
+}
+
+/** First opening of the view: the photos kept from before, or the four samples. */
+export function openExamples(): Promise<void> {
+  opening ??= (async () => {
+    const { photos, meta: stored } = await loadPhotos();
+    nextId = Math.max(stored?.nextId ?? 1, ...photos.map((p) => p.id + 1));
+    useAppStore.setState({ examplePhotos: photos, exampleSkipped: stored?.skipped ?? [], examplesSamplesRemoved: stored?.samplesRemoved ?? false });
+    if (!stored) await addSamples();
+    useAppStore.setState({ examplesReady: true });
+    await syncExamplesModel();
+  })().catch(fail);
+  return opening;
+}
+
+async function addPhotos(items: { name: string; sampleId: string | null; image: Blob }[]): Promise<void> {
+  const added: StoredPhoto[] = items.map((i) => ({ ...i, id: nextId++, isCrop: false }));
+  useAppStore.setState((s) => ({ examplePhotos: [...s.examplePhotos, ...added] }));
+  await savePhotos(added, meta());
+  void pumpExamples();
+}
+
+export function addExampleFiles(files: readonly File[]): Promise<void> {
+  return addPhotos(files.map((f) => ({ name: f.name, sampleId: null, image: f }))).catch(fail);
+}
+
+/** A camera frame (PNG of the whole frame), named by the time it was kept. */
+export function addExampleFrame(frame: Blob): Promise<void> {
+  const name = `camera-${new Date().toISOString().slice(11, 19).replaceAll(':', '')}.png`;
+  return addPhotos([{ name, sampleId: null, image: frame }]).catch(fail);
+}
+
+export async function addSamples(): Promise<void> {
+  const blobs = await Promise.all(SAMPLES.map(async (s) => ({ name: s.file, sampleId: s.id, image: await (await fetch(sampleUrl(s))).blob() })));
+  useAppStore.setState({ examplesSamplesRemoved: false });
+  await addPhotos(blobs);
+}
+
+/** The examples can only grow: without the samples, they are found again from the kept crops. */
+export async function removeSamples(): Promise<void> {
+  generation++;
+  const s = useAppStore.getState();
+  const removed = s.examplePhotos.filter((p) => p.sampleId !== null).map((p) => p.id);
+  useAppStore.setState({ examplePhotos: s.examplePhotos.filter((p) => p.sampleId === null), examplesSamplesRemoved: true, exampleResults: null, examplesRun: 'idle' });
+  await deletePhotos(removed, meta());
+  await clearResults();
+  await syncExamplesModel();
+}
+
+export async function forgetExamplePhotos(): Promise<void> {
+  generation++;
+  useAppStore.setState({ examplePhotos: [], exampleSkipped: [], examplesSamplesRemoved: true, exampleResults: null, examplesRun: 'idle', examplesError: null, exampleChannel: null });
+  await clearAll(meta()).catch(fail);
+}
+
+export function cancelExamples(): void {
+  if (useAppStore.getState().examplesRun === 'running') useAppStore.setState({ examplesRun: 'cancelled' });
+}
+
+export function continueExamples(): void {
+  useAppStore.setState({ examplesRun: 'idle', examplesError: null });
+  void pumpExamples();
+}
+
+/** The loaded model changed (or the view opened): its own results, read back or started again. */
+export async function syncExamplesModel(): Promise<void> {
+  const s = useAppStore.getState();
+  if (!s.examplesReady || !s.model) return;
+  const key = modelKey(s.model);
+  if (s.exampleResults?.modelKey === key) return void pumpExamples();
+  const { results, means } = await loadResults(key);
+  const fresh: ExampleResults = { modelKey: key, state: results?.state ?? null, processed: new Set(results?.processed ?? []), means };
+  useAppStore.setState({ exampleResults: fresh, examplesRun: useAppStore.getState().examplesRun === 'running' ? 'running' : 'idle' });
+  void pumpExamples();
+}
+
+/** Runs the photos not yet in the examples, a batch at a time, until none is left or Cancel. */
+export async function pumpExamples(): Promise<void> {
+  if (pumping) return;
+  pumping = true;
+  try {
+    for (;;) {
+      const s = useAppStore.getState();
+      const results = s.exampleResults;
+      if (!results || !s.model || s.examplesRun === 'cancelled' || modelKey(s.model) !== results.modelKey) break;
+      const pending = s.examplePhotos.filter((p) => !results.processed.has(p.id)).slice(0, EXAMPLES_BATCH);
+      if (pending.length === 0) break;
+      if (s.examplesRun !== 'running') useAppStore.setState({ examplesRun: 'running' });
+      const gen = generation;
+      const reply = await inferenceClient().examplesBatch(
+        pending.map((p) => ({ photo: p.id, image: p.image, isCrop: p.isCrop })),
+        results.state,
+        results.modelKey,
+      );
+      const now = useAppStore.getState();
+      if (gen !== generation || now.exampleResults?.modelKey !== results.modelKey) continue;
+      await applyBatch(results, pending, reply);
+    }
+  } catch (e) {
+    fail(e);
+  } finally {
+    pumping = false;
+    if (useAppStore.getState().examplesRun === 'running') useAppStore.setState({ examplesRun: 'idle' });
+  }
+}
+
+type BatchReply = Awaited<ReturnType<ReturnType<typeof inferenceClient>['examplesBatch']>>;
+
+async function applyBatch(results: ExampleResults, sent: readonly StoredPhoto[], reply: BatchReply): Promise<void> {
+  const s = useAppStore.getState();
+  const byId = new Map(sent.map((p) => [p.id, p]));
+  const cropped: StoredPhoto[] = [];
+  const skippedIds = new Set<number>();
+  const skipped = [...s.exampleSkipped];
+  const processed = new Set(results.processed);
+  const means = new Map(results.means);
+  const newMeans = new Map<number, Float32Array>();
+  for (const out of reply.photos) {
+    const photo = byId.get(out.photo)!;
+    if (out.skipped !== null) {
+      skippedIds.add(out.photo);
+      skipped.push({ name: photo.name, reason: out.skipped });
+      continue;
+    }
+    processed.add(out.photo);
+    if (out.means) {
+      means.set(out.photo, out.means);
+      newMeans.set(out.photo, out.means);
+    }
+    if (out.crop) cropped.push({ ...photo, image: out.crop, isCrop: true });
+  }
+  const replaced = new Map(cropped.map((p) => [p.id, p]));
+  const next: ExampleResults = { modelKey: results.modelKey, state: reply.state ?? results.state, processed, means };
+  useAppStore.setState({
+    examplePhotos: s.examplePhotos.filter((p) => !skippedIds.has(p.id)).map((p) => replaced.get(p.id) ?? p),
+    exampleSkipped: skipped,
+    exampleResults: next,
+  });
+  await saveBatch(cropped, { modelKey: next.modelKey, state: next.state, processed: [...processed] }, newMeans, meta());
+  if (skippedIds.size > 0) await deletePhotos([...skippedIds], meta());
+}

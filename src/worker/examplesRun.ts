@@ -1,0 +1,84 @@
+/**
+ * One batch of the Examples view's photos through the model (src/examples/topK.ts keeps the
+ * bookkeeping). A photo the page has not cropped yet takes the single photo's path (decode,
+ * pre-shrink, resize, crop, normalise) and its crop comes back as a lossless PNG for the page
+ * to keep; a kept crop is decoded and normalised as it is, so a reload or a continue gives
+ * the model exactly the same numbers. A photo that cannot be read is skipped with the single
+ * photo's message, never stopping the rest. The page sends small batches, one request each,
+ * so a photo dropped meanwhile waits at most one batch and Cancel acts between batches.
+ */
+import { decodeImage } from '../image/decode';
+import { cropToRgba, toNormalisedCHW, toNormalisedHWC } from '../image/normaliseInput';
+import { preprocess } from '../image/preprocess';
+import type { RgbImage } from '../image/types';
+import { addPhotoTap, createTopK, tapGeometry, type TopKState } from '../examples/topK';
+import type { LoadedModel } from './modelLoad';
+import type { ExamplePhotoInput, ExamplePhotoOutput, ExamplesBatchResult, TapOutput } from './protocol';
+import { errorText } from './workerError';
+
+export interface ExamplesBatchRequest {
+  photos: ExamplePhotoInput[];
+  state: TopKState | null;
+  modelKey: string;
+}
+
+type RunTaps = (m: LoadedModel, tensor: Float32Array) => Promise<TapOutput[]>;
+
+/** Opaque RGBA (a kept crop) -> packed RGB, the layout the normaliser reads. */
+function rgbaToPackedRgb(rgba: Uint8ClampedArray, width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+    data[o] = rgba[i]!;
+    data[o + 1] = rgba[i + 1]!;
+    data[o + 2] = rgba[i + 2]!;
+  }
+  return { width, height, data };
+}
+
+async function cropPng(rgba: Uint8ClampedArray, width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('No 2D canvas is available to keep the crop.');
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+export async function runExamplesBatch(m: LoadedModel, request: ExamplesBatchRequest, run: RunTaps): Promise<ExamplesBatchResult> {
+  const input = m.manifest.input;
+  let state = request.state;
+  const ms = { decode: 0, preprocess: 0, run: 0, bookkeeping: 0 };
+  const photos: ExamplePhotoOutput[] = [];
+  for (const p of request.photos) {
+    let t = performance.now();
+    let tensor: Float32Array;
+    let crop: Blob | null = null;
+    try {
+      const decoded = await decodeImage(p.image);
+      ms.decode += performance.now() - t;
+      t = performance.now();
+      if (p.isCrop && decoded.width === input.cropSize && decoded.height === input.cropSize) {
+        const rgb = rgbaToPackedRgb(decoded.rgba, decoded.width, decoded.height);
+        const rescale = input.convention === 'transformers' ? (input.rescaleFactor ?? 1 / 255) : undefined;
+        tensor = (input.layout === 'NHWC' ? toNormalisedHWC : toNormalisedCHW)(rgb, input.mean, input.std, rescale);
+      } else {
+        const pre = preprocess(decoded.rgba, decoded.width, decoded.height, input);
+        tensor = pre.tensor;
+        if (!p.isCrop) crop = await cropPng(cropToRgba(pre.crop), pre.crop.width, pre.crop.height);
+      }
+      ms.preprocess += performance.now() - t;
+    } catch (e) {
+      photos.push({ photo: p.photo, crop: null, means: null, skipped: errorText(e) });
+      continue;
+    }
+    t = performance.now();
+    const taps = await run(m, tensor);
+    ms.run += performance.now() - t;
+    t = performance.now();
+    state ??= createTopK(request.modelKey, taps.map((o) => tapGeometry(o.name, o.dims)));
+    const means = new Float32Array(state.totalChannels);
+    taps.forEach((o, i) => addPhotoTap(state!, i, p.photo, o.data, means));
+    ms.bookkeeping += performance.now() - t;
+    photos.push({ photo: p.photo, crop, means, skipped: null });
+  }
+  return { state, photos, ms };
+}
