@@ -61,10 +61,15 @@ def views_state_dict():
     ])
 
 
+def fixed_time(name):
+    """A zip entry dated 1980-01-01, so rerunning the script rewrites the same bytes."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
+
 def zip_with_pickle(path, folder, pickle_bytes):
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED) as z:
-        z.writestr(f'{folder}/data.pkl', pickle_bytes)
-        z.writestr(f'{folder}/version', '3\n')
+        z.writestr(fixed_time(f'{folder}/data.pkl'), pickle_bytes)
+        z.writestr(fixed_time(f'{folder}/version'), '3\n')
 
 
 def os_system_pickle():
@@ -115,6 +120,17 @@ def main():
         state = tiny_state_dict(dtype)
         torch.save(state, OUT / name)
         expected[name] = describe(state)
+    # Protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL), a training script's
+    # {'epoch': ..., 'state_dict': ...} wrapper, and the same zip re-packed with deflate.
+    state = tiny_state_dict(torch.float32)
+    torch.save(state, OUT / 'protocol4.pt', pickle_protocol=4)
+    expected['protocol4.pt'] = describe(state)
+    torch.save({'epoch': 3, 'state_dict': state, 'best_acc': 0.81}, OUT / 'wrapped.pth')
+    expected['wrapped.pth'] = describe(state)
+    with zipfile.ZipFile(OUT / 'state_f32.pt') as src, zipfile.ZipFile(OUT / 'deflated.pt', 'w', zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(fixed_time(info.filename), src.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
+    expected['deflated.pt'] = expected['state_f32.pt']
     views = views_state_dict()
     torch.save(views, OUT / 'views.pt')
     expected['views.pt'] = describe(views)

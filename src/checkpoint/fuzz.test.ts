@@ -25,7 +25,7 @@ function random(seed: number): () => number {
 
 type Reader = (bytes: Uint8Array) => WeightMap;
 
-const ZIP_FILES = ['state_f32.pt', 'state_f16.pth', 'state_bf16.bin', 'views.pt', 'os_system.pt', 'whole_model.pt'];
+const ZIP_FILES = ['state_f32.pt', 'state_f16.pth', 'state_bf16.bin', 'views.pt', 'protocol4.pt', 'wrapped.pth', 'deflated.pt', 'os_system.pt', 'whole_model.pt'];
 
 /** 'read' or 'refused'; anything else thrown fails the test with the case that threw it. */
 function outcome(read: Reader, bytes: Uint8Array, label: string): 'read' | 'refused' {

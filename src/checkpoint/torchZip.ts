@@ -93,8 +93,8 @@ function materialize(name: string, t: TensorRef, storageBytes: (key: string) => 
   const gathered = new Uint8Array(count * item);
   const index = new Array<number>(t.shape.length).fill(0);
   let src = t.offset;
-  for (let i = 0; i < count; i++) {
-    gathered.set(raw.subarray(src * item, src * item + item), i * item);
+  for (let i = 0, out = 0; i < count; i++) {
+    for (let b = 0, from = src * item; b < item; b++) gathered[out++] = raw[from + b]!;
     for (let d = t.shape.length - 1; d >= 0; d--) {
       index[d]!++;
       src += t.strides[d]!;
