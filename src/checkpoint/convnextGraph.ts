@@ -213,7 +213,8 @@ function block(g: GraphAssembler, b: BlockSpec, input: string, c: number, tap: B
   tap(b.dwconv, 'depthwise', c, 'dwconv');
   const normed = g.channelNorm(dw, b.norm, c, CONVNEXT_EPS, b.norm);
   tap(b.norm, 'norm', c, 'norm');
-  const hidden = g.dim(`${b.fc1}.weight`, 2);
+  // ConvNeXt's MLP ratio is 4 in all three libraries (transformers and torchvision hard-code it).
+  const hidden = 4 * c;
   let h = g.conv(normed, b.fc1, { out: hidden, in: c, k: 1, stride: 1, pad: 0, group: 1 }, b.fc1, true);
   tap(b.fc1, 'conv', hidden, 'fc1');
   h = g.gelu(h, b.act);

@@ -99,6 +99,7 @@ function InputSettings() {
     file: `${manifest.labels.length} labels from your labels.txt`,
     imagenet: 'ImageNet-1k labels (1000 classes)',
     config: `${manifest.labels.length} labels from the repo's config.json`,
+    food101: "Food-101 labels (torchvision's order): the checkpoint's 101-way head came without names",
     none: 'no labels: drop a labels.txt (one class per line) to name the classes',
   }[derived.labelsSource];
   return (

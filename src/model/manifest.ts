@@ -43,6 +43,11 @@ export interface Tap {
   op?: string;
   /** Derived taps only: the layer picker's group label (e.g. "Stage 2 · 56×56"). */
   group?: string;
+  /**
+   * Checkpoint-built taps (src/checkpoint/): the module computes channels-last (N, H, W, C) in
+   * its own library, and its output is shown (and downloaded) transposed to C×H×W.
+   */
+  channelsLast?: boolean;
 }
 
 export type InputLayout = 'NCHW' | 'NHWC';
@@ -145,6 +150,6 @@ export interface DerivedInfo {
   producer: string;
   /** The input's height/width are dynamic axes: `input.cropSize` was chosen, and can be changed. */
   dynamicSize: boolean;
-  /** 'config': a Hugging Face repo's config.json id2label. */
-  labelsSource: 'metadata' | 'file' | 'imagenet' | 'config' | 'none';
+  /** 'config': a Hugging Face repo's config.json id2label; 'food101': a 101-way checkpoint head given Food-101's names. */
+  labelsSource: 'metadata' | 'file' | 'imagenet' | 'config' | 'food101' | 'none';
 }
