@@ -17,7 +17,7 @@ import { addGraphOutputs, readOnnx, type OnnxSummary } from '../model/onnxProto'
 import { ensureHubModel } from '../model/testing/hubModel';
 import { ensureTestModels, readTestModel, ROOT } from '../model/testing/testModels';
 import type { ExplainPlan, Layout } from './explainPlan';
-import { setupExplanation, type ExplainSetup } from './explainSetup';
+import { setupExplanation } from './explainSetup';
 import { explainValue } from './explainValue';
 import { sum, valueAt, type Tensor } from './explanation';
 
