@@ -73,10 +73,16 @@ REFERENCE_MODULES = [
 ]
 
 
-def build_model(seed: int = SEED, num_labels: int = 1000) -> ConvNextForImageClassification:
+# ConvNeXt-Tiny's depths and widths: the bench's peer row compares on a real Tiny shape.
+TINY_DEPTHS = [3, 3, 9, 3]
+TINY_HIDDEN_SIZES = [96, 192, 384, 768]
+
+
+def build_model(seed: int = SEED, num_labels: int = 1000, depths: Sequence[int] = DEPTHS,
+                dims: Sequence[int] = HIDDEN_SIZES) -> ConvNextForImageClassification:
     """Seeded He init (as convlens_model.init_seeded_visible) so untrained activations stay visible."""
     torch.manual_seed(seed)
-    model = ConvNextForImageClassification(num_labels=num_labels)
+    model = ConvNextForImageClassification(depths, dims, num_labels=num_labels)
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             expands = isinstance(m, nn.Linear) and m.out_features > m.in_features  # pwconv1, before GELU
@@ -183,13 +189,13 @@ def read_labels() -> List[str]:
     return labels
 
 
-def config_json(labels: Sequence[str]) -> Dict[str, object]:
+def config_json(labels: Sequence[str], depths: Sequence[int] = DEPTHS, dims: Sequence[int] = HIDDEN_SIZES) -> Dict[str, object]:
     return {
         "_name_or_path": "convlens/hf-convnext-test",
         "architectures": ["ConvNextForImageClassification"],
         "model_type": "convnext",
-        "depths": DEPTHS,
-        "hidden_sizes": HIDDEN_SIZES,
+        "depths": list(depths),
+        "hidden_sizes": list(dims),
         "hidden_act": "gelu",
         "num_channels": 3,
         "num_stages": 4,
@@ -263,12 +269,28 @@ def make_repo(out: str, repo_id: str, force: bool = False) -> str:
     return repo
 
 
+def make_tiny_repo(repo: str) -> str:
+    """ConvNeXt-Tiny's shape, seeded and untrained: config.json, preprocessor_config.json and
+    onnx/model.onnx only (the bench's peer row; no reference values, no fp16 or int8 files)."""
+    if os.path.exists(os.path.join(repo, "onnx", "model.onnx")):
+        return repo
+    os.makedirs(os.path.join(repo, "onnx"), exist_ok=True)
+    export_onnx(build_model(depths=TINY_DEPTHS, dims=TINY_HIDDEN_SIZES), os.path.join(repo, "onnx", "model.onnx"))
+    write_json(os.path.join(repo, "config.json"), config_json(read_labels(), TINY_DEPTHS, TINY_HIDDEN_SIZES))
+    write_json(os.path.join(repo, "preprocessor_config.json"), preprocessor_json())
+    return repo
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", default=os.path.join(ROOT, "e2e", "generated", "hub"), help="folder for <owner>/<name>/")
     p.add_argument("--id", default="Xenova/convnext-tiny-224", help="repo id the files stand in for (owner/name)")
     p.add_argument("--force", action="store_true", help="rewrite even when the files exist")
+    p.add_argument("--tiny-repo", help="instead: write a ConvNeXt-Tiny-shaped repo (model.onnx and configs only) to this folder")
     args = p.parse_args(argv)
+    if args.tiny_repo:
+        print(make_tiny_repo(os.path.abspath(args.tiny_repo)))
+        return 0
     if args.id.count("/") != 1:
         p.error("--id must be owner/name")
     repo = make_repo(os.path.abspath(args.out), args.id, args.force)
