@@ -207,6 +207,11 @@ function stopStream(): void {
   useCameraStore.setState({ fps: 0 });
 }
 
+/** The last processed frame while the camera runs (the Examples view keeps it as a photo). */
+export function currentCameraFrame(): RgbaImage | null {
+  return lastFrame;
+}
+
 /** Makes the last processed frame the app's photo, through runPhotoInSlot like any photo. */
 async function freeze(): Promise<void> {
   const frame = lastFrame;
