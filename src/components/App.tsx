@@ -26,6 +26,7 @@ import { NetworkMap } from './NetworkMap';
 import { ThemeSelect } from './ThemeSelect';
 import { PresenterCaption } from './PresenterCaption';
 import { WhyView } from './WhyView';
+import { ExamplesView } from './ExamplesView';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import { usePhoneLayout } from '../phone/usePhoneLayout';
 import { ControlsSheet } from '../phone/ControlsSheet';
@@ -101,7 +102,7 @@ export function App() {
           </div>
           {!phone && toolbar}
           {presenter && <PresenterCaption />}
-          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : <ChannelGrid />}
+          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : view === 'examples' ? <ExamplesView /> : <ChannelGrid />}
         </section>
         {phone && (
           <aside className="rail rail--below" aria-label="Predictions and model">

@@ -8,6 +8,7 @@ const VIEWS: readonly { id: MainView; label: string }[] = [
   { id: 'journey', label: 'Journey' },
   { id: 'compare', label: 'Compare' },
   { id: 'why', label: 'Why' },
+  { id: 'examples', label: 'Examples' },
 ];
 
 export function ViewSwitch() {
