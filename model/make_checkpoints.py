@@ -185,7 +185,7 @@ def cases():
     yield ("timm-v1-bf16", lambda: fam.TimmConvNeXt([1, 1, 2, 1], w, 6), torch.bfloat16, "convnext.pth",
            timm_taps([1, 1, 2, 1], False, False), None, None)
     yield ("timm-v2-convmlp", lambda: fam.TimmConvNeXt([1, 1, 2, 1], w, 6, conv_mlp=True, use_grn=True, ls_init_value=None), torch.float32,
-           "convnextv2_atto_like.pth", timm_taps([1, 1, 2, 1], True, True), None, None)
+           "model.safetensors", timm_taps([1, 1, 2, 1], True, True), timm_config("convnextv2_test", w, 6, 0.95, list("uvwxyz")), None)
     small_d, small_w = [3, 3, 27, 3], [8, 16, 24, 32]
     yield ("torchvision-food101", lambda: tv_model(small_d, small_w, 101), torch.float32, "convnext_food101.pth", tv_taps(small_d), None, None)
 
