@@ -4,7 +4,8 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { waitForResult } from './helpers';
+import { ensureTestModels, testModelPath } from '../src/model/testing/testModels';
+import { dropFiles, photoFile, waitForResult } from './helpers';
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -46,3 +47,64 @@ for (const theme of ['light', 'dark'] as const) {
     expect(found).toEqual([]);
   });
 }
+
+/** At a phone's size, in touch emulation: the grid, the channel detail, the journey and the Controls sheet. */
+const PHONE_STATES: { name: string; query: string; prepare?: (page: Page) => Promise<void> }[] = [
+  { name: 'phone grid', query: '?sample=coffee&layer=features.3.0.block.0' },
+  {
+    name: 'phone detail',
+    query: '?sample=coffee',
+    prepare: async (page) => {
+      await page.getByRole('button', { name: 'features.0.0 channel 2', exact: true }).click();
+      await expect(page.getByRole('dialog', { name: 'features.0.0 channel 2' })).toBeVisible();
+    },
+  },
+  { name: 'phone journey', query: '?sample=coffee&view=journey' },
+  {
+    name: 'phone controls sheet',
+    query: '?sample=coffee',
+    prepare: async (page) => {
+      await page.getByRole('button', { name: 'Controls' }).click();
+      await expect(page.getByRole('dialog', { name: 'Controls' })).toBeVisible();
+    },
+  },
+];
+
+test.describe('phone 390×844', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe-core: no serious or critical violations at phone size, ${theme} theme`, async ({ page }) => {
+      test.setTimeout(300_000);
+      await page.emulateMedia({ colorScheme: theme });
+      const found: string[] = [];
+      for (const state of PHONE_STATES) {
+        await page.goto(state.query);
+        await expect(page.locator('p[role="status"]')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+        if (state.name === 'phone journey') await expect(page.getByTestId('journey-row').first()).toBeVisible({ timeout: 120_000 });
+        else await waitForResult(page, 'coffee.png');
+        await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+        await state.prepare?.(page);
+        found.push(...(await seriousViolations(page)).map((v) => `[${state.name}] ${v}`));
+      }
+      expect(found).toEqual([]);
+    });
+  }
+});
+
+test('1280×720: the network map shows every stage name whole, also the long ones of a foreign model ("Stage 1 · 56×56")', async ({ page }) => {
+  test.setTimeout(240_000);
+  ensureTestModels();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('./');
+  await expect(page.locator('p[role="status"]')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+  await dropFiles(page, [{ ...photoFile(testModelPath('convnext-atto.onnx')), mimeType: '' }]);
+  await expect(page.locator('p[role="status"]')).toContainText('convnext-atto.onnx', { timeout: 180_000 });
+  const labels = page.locator('nav[aria-label="Network map"] .network-map__label');
+  await expect(labels.first()).toHaveText('Stage 1 · 56×56');
+  const cut = await labels.evaluateAll((els) =>
+    els.filter((e) => e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight || e.getBoundingClientRect().right > e.parentElement!.getBoundingClientRect().right).map((e) => e.textContent),
+  );
+  expect(cut).toEqual([]);
+  expect(await labels.count()).toBeGreaterThanOrEqual(5);
+  await page.locator('nav[aria-label="Network map"]').screenshot({ path: 'screenshots/a11y-map-foreign.png' });
+});
