@@ -8,6 +8,7 @@ import type { BackendChoice, BackendInfo, CameraFrame, DebugAction, ErrorCode, M
 import type { ClassHead } from '../model/classHead';
 import type { LayerWeightsResult } from '../model/layerWeights';
 import { assertNever, DEBUG_WORKER_NAME, WORKER_NAME } from './protocol';
+import type { ExplainInputs } from './protocol';
 import type { ExamplePhotoInput, ExamplesBatchResult } from './protocol';
 import type { TopKState } from '../examples/topK';
 
@@ -115,6 +116,7 @@ export class InferenceClient {
       case 'run-result':
       case 'debug-reply':
       case 'class-head':
+      case 'explain-inputs':
       case 'occlusion-result':
       case 'layer-weights':
       case 'examples-result':
@@ -203,6 +205,13 @@ export class InferenceClient {
     const reply = await this.request({ type: 'layer-weights', value }, undefined, 60_000);
     if (reply.type !== 'layer-weights') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
+  }
+
+  /** What explaining any position of one layer needs, from one run of `image` (src/worker/explainRun.ts). */
+  async explainInputs(image: Blob, tap: string): Promise<ExplainInputs> {
+    const reply = await this.request({ type: 'explain-inputs', image, tap }, undefined, 120_000);
+    if (reply.type !== 'explain-inputs') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.inputs;
   }
 
   /**

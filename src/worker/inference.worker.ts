@@ -29,6 +29,8 @@ function handle(request: QueuedRequest): Promise<void> {
       return engine.runFrame(request.id, request.frame, request.mirror, request.taps);
     case 'class-head':
       return engine.classHead(request.id);
+    case 'explain-inputs':
+      return engine.explainInputs(request.id, request.image, request.tap);
     case 'occlude':
       return engine.occlude(request.id, request);
     case 'examples-batch':
@@ -70,6 +72,7 @@ function receive(request: WorkerRequest): void {
     case 'configure-input':
     case 'run':
     case 'class-head':
+    case 'explain-inputs':
     case 'occlude':
     case 'examples-batch':
       queue.enqueue(request);

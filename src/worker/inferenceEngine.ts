@@ -19,6 +19,7 @@ import { GpuDeviceWatch, reopenOnWasm } from './backend';
 import { ModelDownloads } from './modelBytes';
 import { loadModel, reconfigureInput, type Loaded, type LoadedModel, type LoadProgress, type LoadRequest } from './modelLoad';
 import { runOcclusion } from './occlusion';
+import { ExplainRunner, explainTransferables } from './explainRun';
 import { runExamplesBatch, type ExamplesBatchRequest } from './examplesRun';
 import { topKBuffers } from '../examples/topK';
 import { transferablesOf, type BackendName, type CameraFrame, type DecodeInfo, type RunResult, type TapOutput, type WorkerResponse } from './protocol';
@@ -52,6 +53,8 @@ export class InferenceEngine {
   readonly downloads = new ModelDownloads();
   /** Occlusion request running now, and whether it was asked to stop. */
   private occluding: { id: number; cancelled: boolean } | null = null;
+  /** The selected layer's explanation session (explainRun.ts). */
+  private readonly explainer = new ExplainRunner();
   /** For the debug counters: session runs, and camera frames received and closed. */
   readonly counters = { runsExecuted: 0, framesReceived: 0, framesClosed: 0, framesDirect: 0 };
 
@@ -185,6 +188,17 @@ export class InferenceEngine {
     const m = this.loaded();
     const result = readLayerWeights(readOnnx(m.bytes), value, (names) => readInitializers(m.bytes, names));
     this.post({ type: 'layer-weights', id, result }, result.ok ? [result.weights.data.buffer as ArrayBuffer] : []);
+  }
+
+  /** The inputs of one layer's "How this value is computed" for `image` (the photo of the last run). */
+  async explainInputs(id: number, image: Blob, tap: string): Promise<void> {
+    const m = await this.current();
+    const decoded = await decodeImage(image);
+    const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
+    const inputs = await this.explainer.inputs(m, tap, pre.tensor).catch((e: unknown) => {
+      throw asWorkerError(e, 'inference', 'The explanation could not be computed: ');
+    });
+    this.post({ type: 'explain-inputs', id, inputs }, explainTransferables(inputs));
   }
 
   /** Stops the running occlusion between two of its batches: the one `target` names, or any. */

@@ -7,6 +7,7 @@ import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
 import type { ImageFormat } from '../image/sniff';
 import type { ClassHead } from '../model/classHead';
+import type { ExplainPlan } from '../explain/explainPlan';
 import type { LayerWeightsResult } from '../model/layerWeights';
 import type { TopKState } from '../examples/topK';
 
@@ -74,6 +75,21 @@ export interface RunResult {
 
 /** 'read': reading dropped files; 'analyse': finding the layers of a foreign graph; 'occlusion': patches done of all. */
 export type ProgressStage = 'download' | 'read' | 'analyse' | 'compile' | 'decode' | 'inference' | 'occlusion';
+
+/**
+ * What "How this value is computed" needs for one layer (src/worker/explainRun.ts): the plan of
+ * the op behind the tap, the graph values just before it and the tap itself from one run of the
+ * photo (batch dimension included), and the op's constants (float16 widened).
+ */
+export interface ExplainInputs {
+  tap: string;
+  /** The tap's graph value (a key of `tensors`). */
+  value: string;
+  plan: ExplainPlan;
+  tensors: Record<string, { dims: number[]; data: Float32Array }>;
+  constants: Record<string, { dims: number[]; data: Float32Array }>;
+  head: ClassHead | null;
+}
 
 /** The occlusion map of one class (src/worker/occlusion.ts): row-major rows × cols. */
 export interface OcclusionResult {
@@ -180,6 +196,8 @@ export type WorkerRequest =
   | { type: 'debug'; id: number; action: DebugAction }
   /** The exact class evidence head of the loaded model (src/model/classHead.ts). */
   | { type: 'class-head'; id: number }
+  /** The inputs of one layer's explanation (src/worker/explainRun.ts) for `image`, the photo of the last run. */
+  | { type: 'explain-inputs'; id: number; image: Blob; tap: string }
   /** Occlusion map of `image` (the photo of the last run) for one class. */
   | { type: 'occlude'; id: number; image: Blob; classIndex: number; patch: number; stride: number }
   /** Stops the occlusion request `target` between two batches; answered by that request's 'cancelled' error. */
@@ -216,6 +234,8 @@ export type WorkerResponse =
   /** head null: the model's head does not split exactly; `reason` says why. */
   | { type: 'class-head'; id: number; head: ClassHead | null; reason: string | null }
   | { type: 'occlusion-result'; id: number; result: OcclusionResult }
+  /** Tensors and constants transferred, never copied. */
+  | { type: 'explain-inputs'; id: number; inputs: ExplainInputs }
   | { type: 'examples-result'; id: number; result: ExamplesBatchResult }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 
