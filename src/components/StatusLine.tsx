@@ -23,6 +23,8 @@ function progressText(p: Progress | null, what: 'model' | 'photo'): string {
       return p.total ? `Reading model file: ${megabytes(p.loaded)} of ${megabytes(p.total)}` : 'Reading model file…';
     case 'analyse':
       return p.loaded === 0 ? 'Analysing the graph: finding its layers…' : 'Analysing the graph: learning layer shapes from a first run…';
+    case 'build':
+      return p.loaded === 0 ? "Reading the checkpoint's weights…" : 'Building the ConvNeXt graph from the weights…';
     case 'compile':
       return 'Preparing the model for this device…';
     case 'decode':

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { filesFromDataTransfer, pickPhoto } from '../app/files';
+import { acceptCheckpointFiles } from '../store/checkpointActions';
 import { acceptModelFiles } from '../store/modelActions';
 import { photoRef, runPhotoInSlot } from '../store/photoActions';
 import { useAppStore } from '../store/store';
 
 /** Handles a file given by any route (drop, paste, picker): one place decides what runs. */
 export function acceptFiles(files: readonly File[], folders = 0): void {
+  if (acceptCheckpointFiles(files)) return; // a .safetensors/.pth/.pt/.bin (with its config and labels), built in the worker
   if (acceptModelFiles(files)) return; // an .onnx model (with its data files) or a labels.txt
   const picked = pickPhoto(files, folders);
   if (picked.error || !picked.file) {

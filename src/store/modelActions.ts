@@ -13,7 +13,7 @@ import { parseManifest, ManifestError } from '../model/manifestValidate';
 import { defaultTap, isMapTap } from '../model/taps';
 import { defaultChannelCount } from '../render/gridLayout';
 import { InferenceError, type Progress } from '../worker/client';
-import type { ModelSource } from '../worker/protocol';
+import type { CheckpointBuild, ModelSource } from '../worker/protocol';
 import { applyLabelsFile, withLabels } from './modelLabels';
 import { runPendingPhotos } from './photoActions';
 import { useAppStore } from './store';
@@ -123,12 +123,14 @@ export interface ForeignModelOptions {
   input?: InputChoice | null;
   /** Puts the worker's bytes on one bar with files fetched before (a Hub repo's config files). */
   mapProgress?: (p: Progress) => Progress;
+  /** The source is a checkpoint: the worker builds its ConvNeXt graph (src/store/checkpointActions.ts). */
+  checkpoint?: CheckpointBuild;
 }
 
 /** What a restarted worker needs to load the same model the same way (name, link, preprocessing). */
 function reloadOptions(o: ForeignModelOptions): ForeignModelOptions | undefined {
-  if (!o.displayName && !o.link && !o.input && !o.labelsSource) return undefined;
-  return { displayName: o.displayName, link: o.link, input: o.input ?? null, labelsSource: o.labelsSource };
+  if (!o.displayName && !o.link && !o.input && !o.labelsSource && !o.checkpoint) return undefined;
+  return { displayName: o.displayName, link: o.link, input: o.input ?? null, labelsSource: o.labelsSource, checkpoint: o.checkpoint };
 }
 
 /**
@@ -142,7 +144,7 @@ export async function loadForeignModel(source: ModelSource, options: ForeignMode
   try {
     const loaded = await inferenceClient().loadFrom(source, null, previous.backendChoice, options.input ?? null, (p) => {
       if (isCurrentModelLoad(loadId)) useAppStore.setState({ loadProgress: options.mapProgress ? options.mapProgress(p) : p });
-    });
+    }, options.checkpoint);
     if (!isCurrentModelLoad(loadId)) return false;
     const named = options.displayName ? { ...loaded.manifest, displayName: options.displayName } : loaded.manifest;
     const manifest = await withLabels(named, options.labels ?? options.keepLabels ?? null, options.labelsSource);

@@ -4,7 +4,7 @@
  */
 import type { InputChoice } from '../model/deriveManifest';
 import type { Manifest } from '../model/manifest';
-import type { BackendChoice, BackendInfo, CameraFrame, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
+import type { BackendChoice, BackendInfo, CameraFrame, CheckpointBuild, DebugAction, ErrorCode, ModelSource, OcclusionResult, ProgressStage, RunResult, RunSlot, WorkerRequest, WorkerResponse, WorkerStats } from './protocol';
 import type { ClassHead } from '../model/classHead';
 import type { LayerWeightsResult } from '../model/layerWeights';
 import { assertNever, DEBUG_WORKER_NAME, WORKER_NAME } from './protocol';
@@ -119,6 +119,7 @@ export class InferenceClient {
       case 'explain-inputs':
       case 'occlusion-result':
       case 'layer-weights':
+      case 'model-bytes':
       case 'examples-result':
         this.settle(message.id);
         p.resolve(message);
@@ -161,8 +162,16 @@ export class InferenceClient {
     backend: BackendChoice,
     input: InputChoice | null,
     onProgress?: (p: Progress) => void,
+    checkpoint?: CheckpointBuild,
   ): Promise<LoadedReply> {
-    return loadedReply(await this.request({ type: 'load-model', source, manifest, backend, input }, onProgress));
+    return loadedReply(await this.request({ type: 'load-model', source, manifest, backend, input, ...(checkpoint ? { checkpoint } : {}) }, onProgress));
+  }
+
+  /** The loaded model's ONNX bytes (for a checkpoint, the graph built from it). */
+  async modelBytes(): Promise<Uint8Array> {
+    const reply = await this.request({ type: 'model-bytes' }, undefined, 60_000);
+    if (reply.type !== 'model-bytes') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return reply.bytes;
   }
 
   /** A foreign model's input size or normalisation; the reply has the re-derived manifest. */

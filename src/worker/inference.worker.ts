@@ -58,6 +58,14 @@ function receive(request: WorkerRequest): void {
         post({ type: 'error', id: request.id, code: error.code, message: error.message });
       }
       return;
+    case 'model-bytes':
+      try {
+        engine.modelBytes(request.id);
+      } catch (e) {
+        const error = asWorkerError(e, 'no-model', 'The model could not be read: ');
+        post({ type: 'error', id: request.id, code: error.code, message: error.message });
+      }
+      return;
     case 'debug':
       debugAction(request.action, { engine, queue, enabled: debug }).then(
         (stats) => stats && post({ type: 'debug-reply', id: request.id, stats }),

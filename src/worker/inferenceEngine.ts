@@ -201,6 +201,12 @@ export class InferenceEngine {
     this.post({ type: 'explain-inputs', id, inputs }, explainTransferables(inputs));
   }
 
+  /** The session's model bytes (a checkpoint's built graph), copied so the session keeps its own; transferred. */
+  modelBytes(id: number): void {
+    const bytes = this.loaded().bytes.slice();
+    this.post({ type: 'model-bytes', id, bytes }, [bytes.buffer]);
+  }
+
   /** Stops the running occlusion between two of its batches: the one `target` names, or any. */
   stopOcclusion(target?: number): void {
     if (this.occluding && (target === undefined || this.occluding.id === target)) this.occluding.cancelled = true;

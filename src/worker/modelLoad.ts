@@ -10,7 +10,8 @@ import { addGraphOutputs } from '../model/onnxProto';
 import { openSession, type GpuDeviceWatch, type OpenSession, type Session } from './backend';
 import { analyseGraph, probe, type ForeignGraph } from './foreignModel';
 import { readModelSource, sha256Hex, type ExternalData, type ModelDownloads } from './modelBytes';
-import type { BackendChoice, ModelSource, ProgressStage } from './protocol';
+import { buildCheckpointModel } from './checkpointLoad';
+import type { BackendChoice, CheckpointBuild, ModelSource, ProgressStage } from './protocol';
 import { WorkerError } from './workerError';
 
 export interface LoadedModel extends OpenSession {
@@ -27,6 +28,8 @@ export interface LoadRequest {
   manifest: Manifest | null;
   backend: BackendChoice;
   input: InputChoice | null;
+  /** Present: the source is a checkpoint, built into a ConvNeXt graph and manifest here. */
+  checkpoint?: CheckpointBuild;
 }
 
 export interface Loaded {
@@ -47,10 +50,13 @@ export interface LoadContext {
 }
 
 export async function loadModel(request: LoadRequest, ctx: LoadContext): Promise<Loaded> {
-  const given = request.manifest;
-  const { bytes, externalData, fileName, fromCache } = await readModelSource(request.source, ctx.progress, ctx.downloads);
+  let given = request.manifest;
+  let { bytes, externalData, fileName, fromCache } = await readModelSource(request.source, ctx.progress, ctx.downloads);
+  if (request.checkpoint) {
+    ({ onnx: bytes, manifest: given } = buildCheckpointModel(bytes, fileName, request.checkpoint, ctx.progress));
+  }
   const digest = await sha256Hex(bytes);
-  if (given && digest !== given.file.sha256) {
+  if (given && !request.checkpoint && digest !== given.file.sha256) {
     throw new WorkerError('model-invalid', `model.onnx does not match its manifest: sha256 is ${digest.slice(0, 12)}…, the manifest says ${given.file.sha256.slice(0, 12)}…. The file may be truncated or from another export.`);
   }
   let foreign: ForeignGraph | null = null;

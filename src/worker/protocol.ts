@@ -73,8 +73,24 @@ export interface RunResult {
   frame?: RgbaImage;
 }
 
-/** 'read': reading dropped files; 'analyse': finding the layers of a foreign graph; 'occlusion': patches done of all. */
-export type ProgressStage = 'download' | 'read' | 'analyse' | 'compile' | 'decode' | 'inference' | 'occlusion';
+/**
+ * 'read': reading dropped files; 'analyse': finding the layers of a foreign graph; 'build': a checkpoint's
+ * weights read (loaded 0) and its ConvNeXt graph built (loaded 1); 'occlusion': patches done of all.
+ */
+export type ProgressStage = 'download' | 'read' | 'analyse' | 'build' | 'compile' | 'decode' | 'inference' | 'occlusion';
+
+/**
+ * A checkpoint (.safetensors, .pth, .pt, .bin) to build into a ConvNeXt graph in the worker
+ * (src/checkpoint/buildFromCheckpoint.ts), with the small files the page read beside it.
+ */
+export interface CheckpointBuild {
+  /** config.json (transformers or timm). */
+  config?: unknown;
+  /** transformers' preprocessor_config.json. */
+  preprocessorConfig?: unknown;
+  /** A labels file chosen with the checkpoint. */
+  labels?: string[];
+}
 
 /**
  * What "How this value is computed" needs for one layer (src/worker/explainRun.ts): the plan of
@@ -184,7 +200,9 @@ export type WorkerRequest =
   /** The stored weight behind a tap's graph value (src/model/layerWeights.ts), for the Filters view; answered at once, not queued. */
   | { type: 'layer-weights'; id: number; value: string }
   /** manifest null: a foreign ONNX file; the worker derives the manifest from its graph. */
-  | { type: 'load-model'; id: number; source: ModelSource; manifest: Manifest | null; backend: BackendChoice; input: InputChoice | null }
+  | { type: 'load-model'; id: number; source: ModelSource; manifest: Manifest | null; backend: BackendChoice; input: InputChoice | null; checkpoint?: CheckpointBuild }
+  /** The loaded model's ONNX bytes (a checkpoint's built graph, for *Download model (.onnx)*); answered at once. */
+  | { type: 'model-bytes'; id: number }
   /** Foreign models: a new input size or normalisation; answered with 'model-loaded'. */
   | { type: 'configure-input'; id: number; input: InputChoice }
   | { type: 'run'; id: number; image: Blob; slot: RunSlot }
@@ -226,6 +244,8 @@ export type ErrorCode =
 export type WorkerResponse =
   /** The weight's data is transferred, never copied. */
   | { type: 'layer-weights'; id: number; result: LayerWeightsResult }
+  /** A copy of the session's model bytes, transferred. */
+  | { type: 'model-bytes'; id: number; bytes: Uint8Array }
   | { type: 'progress'; id: number; stage: ProgressStage; loaded: number; total: number | null }
   /** manifest: the one given, or the one derived from a foreign graph. */
   | { type: 'model-loaded'; id: number; backend: BackendInfo; compileMs: number; manifest: Manifest; fromCache: boolean }
