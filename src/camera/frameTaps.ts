@@ -19,7 +19,7 @@ import type { MainView } from '../store/teachingSlice';
 export const ROUND_FRAMES = 5;
 
 /** Views that draw from the chosen layer (and the class scores) alone. */
-const ONE_LAYER_VIEWS: ReadonlySet<MainView> = new Set(['grid', 'strongest', 'compare']);
+const ONE_LAYER_VIEWS: ReadonlySet<MainView> = new Set(['grid', 'strongest', 'compare', 'filters']);
 
 export interface FrameTapsInput {
   manifest: Manifest;

@@ -27,6 +27,7 @@ import { ThemeSelect } from './ThemeSelect';
 import { PresenterCaption } from './PresenterCaption';
 import { WhyView } from './WhyView';
 import { ExamplesView } from './ExamplesView';
+import { FiltersView } from './FiltersView';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import { usePhoneLayout } from '../phone/usePhoneLayout';
 import { ControlsSheet } from '../phone/ControlsSheet';
@@ -102,7 +103,7 @@ export function App() {
           </div>
           {!phone && toolbar}
           {presenter && <PresenterCaption />}
-          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : view === 'examples' ? <ExamplesView /> : <ChannelGrid />}
+          {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : view === 'examples' ? <ExamplesView /> : view === 'filters' ? <FiltersView /> : <ChannelGrid />}
         </section>
         {phone && (
           <aside className="rail rail--below" aria-label="Predictions and model">

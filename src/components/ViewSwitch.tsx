@@ -4,6 +4,7 @@ import { togglePresenter } from '../store/viewActions';
 
 const VIEWS: readonly { id: MainView; label: string }[] = [
   { id: 'grid', label: 'Channels' },
+  { id: 'filters', label: 'Filters' },
   { id: 'strongest', label: 'Strongest channels' },
   { id: 'journey', label: 'Journey' },
   { id: 'compare', label: 'Compare' },

@@ -8,8 +8,8 @@ import type { Activations } from './types';
 import type { Progress } from '../worker/client';
 import type { AppState } from './store';
 
-export type MainView = 'grid' | 'strongest' | 'journey' | 'compare' | 'why' | 'examples';
-export const MAIN_VIEWS: readonly MainView[] = ['grid', 'strongest', 'journey', 'compare', 'why', 'examples'];
+export type MainView = 'grid' | 'strongest' | 'journey' | 'compare' | 'why' | 'examples' | 'filters';
+export const MAIN_VIEWS: readonly MainView[] = ['grid', 'strongest', 'journey', 'compare', 'why', 'examples', 'filters'];
 
 export type OverlaySource = 'channel' | 'mean';
 
