@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { renderMeanOverlay } from '../render/channelImage';
 import { getLut } from '../render/colormaps';
 import { rgbaCanvas } from '../render/drawRgba';
@@ -15,8 +15,9 @@ import { drawCropWithOverlay } from './drawOverlay';
  * Opacity is local state: dragging the slider redraws this one canvas, nothing else.
  */
 export function OverlayPanel() {
-  const activations = useAppStore(selectActivations);
-  const raw = useAppStore(selectCurrentTensor);
+  // Drawn after the grid (a later, interruptible render): the grid is what the class waits for.
+  const activations = useDeferredValue(useAppStore(selectActivations));
+  const raw = useDeferredValue(useAppStore(selectCurrentTensor));
   const tap = useAppStore(selectCurrentTap);
   const selected = useAppStore((s) => s.selectedChannel);
   const source = useAppStore((s) => s.overlaySource);
