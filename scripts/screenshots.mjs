@@ -11,11 +11,14 @@ import { chromium } from '@playwright/test';
 const root = resolve(import.meta.dirname, '..');
 const outArg = process.argv.indexOf('--out');
 const out = resolve(root, outArg > 0 ? process.argv[outArg + 1] : 'docs/img');
+// --dist DIR: build into and serve DIR instead of dist/ (several people on one machine).
+const distArg = process.argv.indexOf('--dist');
+const dist = distArg > 0 ? ['--outDir', resolve(process.argv[distArg + 1])] : [];
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
 mkdirSync(out, { recursive: true });
 
 if (!process.argv.includes('--no-build')) {
-  const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', ...dist, ...(dist.length ? ['--emptyOutDir'] : [])], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
@@ -26,7 +29,7 @@ const port = await new Promise((res) => {
     s.close(() => res(p));
   });
 });
-const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore', detached: true });
+const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...dist], { cwd: root, stdio: 'ignore', detached: true });
 const stop = () => {
   try {
     process.kill(-server.pid, 'SIGKILL');
@@ -55,6 +58,8 @@ const SHOTS = [
   { name: 'strongest-1280x720', size: [1280, 720], query: '?sample=astronaut&view=strongest&layer=features.5.0.block.0' },
   { name: 'compare-1280x720', size: [1280, 720], query: '?sample=coffee&compare=chelsea&view=compare' },
   { name: 'detail-1280x720', size: [1280, 720], query: '?sample=coffee&channel=3', detail: true },
+  { name: 'filters-stem-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.0.0&channel=17', view: 'Filters' },
+  { name: 'filters-linear-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.3.0.block.4&channel=5', view: 'Filters' },
 ];
 
 const browser = await chromium.launch({
@@ -72,6 +77,11 @@ try {
       await page.locator('[data-testid=channel-grid][data-run], [data-testid=journey], [data-testid=compare]').first().waitFor({ timeout: 60_000 });
       if (shot.query.includes('compare=')) await page.locator('[data-testid=compare-grid-b]').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
       if (shot.presenter) await page.keyboard.press('f');
+      // A view that needs no photo (Filters) is chosen once the photo has run, so the rail shows it too.
+      if (shot.view) {
+        await page.getByRole('group', { name: 'View' }).getByRole('button', { name: shot.view, exact: true }).click();
+        await page.locator('[data-testid=filter-tiles], [data-testid=weight-heatmap]').first().waitFor({ timeout: 60_000 });
+      }
       if (shot.detail) await page.getByRole('button', { name: /channel 3$/ }).first().click();
       if (shot.fullPage) {
         // The grid paints tiles outside the window when they scroll in, or for print: a
