@@ -246,10 +246,31 @@ def run_case(out: pathlib.Path, name: str, build, dtype, file: str, taps, config
     print(f"{name}: {len(taps)} taps, {sum(v.numel() for v in stored.values())} weights as {DTYPE_NAMES[dtype]} -> {d}")
 
 
+def bench_pairs(out: pathlib.Path) -> None:
+    """For the bench: full-size checkpoints and the same network exported by torch.onnx (opset 17, logits only),
+    so "checkpoint bytes -> session" can be timed against "InferenceSession.create on the exported ONNX"."""
+    pairs = [("timm-atto", lambda: fam.TimmConvNeXt([2, 2, 6, 2], [40, 80, 160, 320], 1000, conv_mlp=True), "model.safetensors"),
+             ("torchvision-tiny", lambda: tv_convnext.convnext_tiny(), "convnext_tiny.pth")]
+    for name, build, file in pairs:
+        torch.manual_seed(0)
+        model = build().eval()
+        d = out / name
+        d.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+        write_safetensors(d / file, state) if file.endswith(".safetensors") else torch.save(state, d / file)
+        torch.onnx.export(model, torch.zeros(1, 3, 224, 224), str(d / "exported.onnx"), input_names=["input"], output_names=["logits"], opset_version=17)
+        print(f"{name}: {d / file} and {d / 'exported.onnx'}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", type=pathlib.Path, default=OUT, help="folder for the cases (default model/.cache/checkpoints)")
+    p.add_argument("--bench", type=pathlib.Path, default=None,
+                   help="instead: write full-size checkpoint + exported ONNX pairs (timm Atto, torchvision Tiny) here for timing")
     args = p.parse_args()
+    if args.bench:
+        bench_pairs(args.bench)
+        return
     x = photo_input()
     for case in cases():
         run_case(args.out, *case, x=x)
