@@ -11,7 +11,7 @@ import type { Manifest, Tap } from '../model/manifest';
 import { checkpointInput, configLayerNormEps } from './checkpointInput';
 import { checkpointLabels } from './checkpointLabels';
 import { buildConvNextGraph, type BuiltGraph } from './convnextGraph';
-import { detectConvNext, TRANSFORMERS_HEAD_EPS, type ConvNextSpec } from './convnextSpec';
+import { detectConvNext, TRANSFORMERS_HEAD_EPS, unwrapPrefixes, type ConvNextSpec } from './convnextSpec';
 import { encodeOnnx, OPSET } from './onnxWriter';
 import { describeTap } from './tapText';
 import type { WeightMap } from './types';
@@ -56,7 +56,8 @@ function storedAs(weights: WeightMap): string {
   return [...kinds].sort().join(' + ');
 }
 
-export function buildFromCheckpoint(weights: WeightMap, sidecars: CheckpointSidecars): { onnx: Uint8Array; manifest: Manifest } {
+export function buildFromCheckpoint(saved: WeightMap, sidecars: CheckpointSidecars): { onnx: Uint8Array; manifest: Manifest } {
+  const weights = unwrapPrefixes(saved);
   const spec = detectConvNext(weights, configLayerNormEps(sidecars.config) ?? TRANSFORMERS_HEAD_EPS);
   const { input, source: inputSource } = checkpointInput(spec.family, sidecars.config, sidecars.preprocessorConfig);
   const built = buildConvNextGraph(spec, weights, input.name, input.cropSize);

@@ -150,6 +150,16 @@ export function describeKeys(w: WeightMap): string {
   return `It holds ${keys.length} tensor${keys.length === 1 ? '' : 's'}, e.g. ${shown.join(', ')}${keys.length > 4 ? ', …' : ''}.`;
 }
 
+/** Wrappers that prefix every name: nn.DataParallel ("module."), torch.compile ("_orig_mod."). */
+const WRAPPER_PREFIXES = ['module.', '_orig_mod.'];
+
+/** The weights under the names the network's own modules have (no tensor is copied). */
+export function unwrapPrefixes(w: WeightMap): WeightMap {
+  const keys = [...w.keys()];
+  const prefix = WRAPPER_PREFIXES.find((p) => keys.length > 0 && keys.every((k) => k.startsWith(p)));
+  return prefix ? unwrapPrefixes(new Map(keys.map((k) => [k.slice(prefix.length), w.get(k)!]))) : w;
+}
+
 /**
  * The spec of a ConvNeXt checkpoint, or a CheckpointError saying why this is not one.
  * `headEps`: transformers' config.layer_norm_eps when the repo's config.json gives it.
