@@ -3,49 +3,9 @@
  * the grid on the first screen, the Controls sheet, swiping through the layers, the channel
  * detail full screen with pinch-zoom, and the back camera asked for.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { noHorizontalScroll } from './teaching-helpers';
+import { expect, test } from '@playwright/test';
+import { box, fitsThePhone, fullyOnScreen, uncoveredTiles } from './phone-helpers';
 import { waitForResult } from './helpers';
-
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-const box = (l: Locator): Promise<Box> => l.evaluate((e) => e.getBoundingClientRect().toJSON() as Box);
-
-function fullyOnScreen(b: Box, width: number, height: number): boolean {
-  return b.width > 0 && b.height > 0 && b.x >= 0 && b.y >= 0 && b.x + b.width <= width + 0.5 && b.y + b.height <= height + 0.5;
-}
-
-/** Tiles of at least `min` px wholly on the first screen whose centre and inner corners are the tile itself (nothing covers them). */
-async function uncoveredTiles(page: Page, min: number): Promise<number> {
-  return page.locator('.channel-grid .tile').evaluateAll(
-    (tiles, min) =>
-      tiles.filter((t) => {
-        const canvas = t.querySelector('canvas')!.getBoundingClientRect();
-        const r = t.getBoundingClientRect();
-        if (canvas.width < min || canvas.height < min || r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) return false;
-        const points = [
-          [canvas.left + canvas.width / 2, canvas.top + canvas.height / 2],
-          [canvas.left + 2, canvas.top + 2],
-          [canvas.right - 2, canvas.top + 2],
-          [canvas.left + 2, canvas.bottom - 2],
-          [canvas.right - 2, canvas.bottom - 2],
-        ];
-        return points.every(([x, y]) => t.contains(document.elementFromPoint(x!, y!)));
-      }).length,
-    min,
-  );
-}
-
-/** The page is laid out at the phone's own width: nothing wider made the browser zoom out, nothing scrolls sideways. */
-async function fitsThePhone(page: Page, width: number): Promise<void> {
-  expect(await page.evaluate(() => document.documentElement.clientWidth)).toBe(width);
-  await noHorizontalScroll(page);
-}
 
 for (const [width, height] of [
   [390, 844],
@@ -113,3 +73,4 @@ test.describe('phone keyboard order', () => {
     expect(names).toEqual(['Cat', 'Rocket', 'Astronaut', 'Choose photo', 'Use camera', 'Layer', 'What this layer does', 'Controls', 'Channels']);
   });
 });
+

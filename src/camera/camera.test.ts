@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cameraErrorMessage, cameraFailureMessage, classifyCameraError } from './cameraErrors';
-import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
+import { defaultMirror, preferredFacing, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
 import { RateMeter } from './rate';
 import { captureConstraints, captureSize } from './captureSize';
 
@@ -73,6 +73,16 @@ describe('camera devices', () => {
     expect(defaultMirror('user')).toBe(true);
     expect(defaultMirror(undefined)).toBe(true);
     expect(defaultMirror('environment')).toBe(false);
+    // The back camera asked for: what the camera reports wins, else it is taken to face away.
+    expect(defaultMirror(undefined, 'environment')).toBe(false);
+    expect(defaultMirror('user', 'environment')).toBe(true);
+    expect(defaultMirror('environment', null)).toBe(false);
+  });
+
+  it('asks for the back camera on a touch device unless a camera was chosen', () => {
+    expect(preferredFacing(true, null)).toBe('environment');
+    expect(preferredFacing(true, 'remembered-id')).toBeNull();
+    expect(preferredFacing(false, null)).toBeNull();
   });
 });
 

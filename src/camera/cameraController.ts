@@ -16,7 +16,7 @@ import { InferenceError } from '../worker/client';
 import type { RgbaImage, RunResult } from '../worker/protocol';
 import { cameraErrorMessage, cameraFailureMessage } from './cameraErrors';
 import { useCameraStore } from './cameraStore';
-import { defaultMirror, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs } from './devices';
+import { defaultMirror, preferredFacing, readRememberedCamera, rememberCamera, rememberedCamera, videoInputs, type FacingMode } from './devices';
 import { RateMeter } from './rate';
 import { captureConstraints } from './captureSize';
 import { LatestFrame } from './latestFrame';
@@ -69,8 +69,9 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
   setState('starting');
   const mySession = ++session;
   let media: MediaStream;
+  const facing = preferredFacing(matchMedia('(pointer: coarse)').matches, deviceId);
   try {
-    media = await openStream(deviceId);
+    media = await openStream(deviceId, facing);
   } catch (e) {
     if (mySession !== session) return;
     setState(before === 'paused' ? 'paused' : 'off');
@@ -85,7 +86,7 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
   const track = media.getVideoTracks()[0]!;
   track.addEventListener('ended', onTrackEnded);
   const settings = track.getSettings();
-  if (!mirrorChosen) useCameraStore.setState({ mirror: defaultMirror(settings.facingMode) });
+  if (!mirrorChosen) useCameraStore.setState({ mirror: defaultMirror(settings.facingMode, facing) });
   useAppStore.setState({ photoError: null });
   const cameras = videoInputs(await navigator.mediaDevices.enumerateDevices().catch(() => []));
   useCameraStore.setState({ devices: cameras, deviceId: settings.deviceId ?? rememberedCamera(cameras, deviceId), backend: useAppStore.getState().model?.backend.name ?? null });
@@ -102,10 +103,12 @@ export async function startCamera(deviceId: string | null = useCameraStore.getSt
   pull(mySession);
 }
 
-async function openStream(deviceId: string | null): Promise<MediaStream> {
+async function openStream(deviceId: string | null, facing: FacingMode | null): Promise<MediaStream> {
   const size = captureConstraints(useAppStore.getState().model?.manifest.input.resizeSize);
+  // `ideal`, not `exact`: a device with one camera still gets that camera.
+  const chosen = deviceId ? { deviceId: { exact: deviceId } } : facing ? { facingMode: { ideal: facing } } : {};
   try {
-    return await navigator.mediaDevices.getUserMedia({ audio: false, video: deviceId ? { ...size, deviceId: { exact: deviceId } } : size });
+    return await navigator.mediaDevices.getUserMedia({ audio: false, video: { ...size, ...chosen } });
   } catch (e) {
     // The remembered camera is gone: any camera will do.
     if (deviceId && e instanceof Error && (e.name === 'OverconstrainedError' || e.name === 'NotFoundError')) {

@@ -22,11 +22,23 @@ export function rememberedCamera(devices: readonly CameraDevice[], remembered: s
 }
 
 /**
- * Mirror by default unless the camera says it faces away. Laptop webcams rarely report
- * a facingMode at all, and they face the user.
+ * Mirror by default unless the camera faces away. Laptop webcams rarely report a facingMode
+ * at all, and they face the user; a camera that reports none after the back camera was asked
+ * for (a phone whose browser does not say) is taken to be the one asked for.
  */
-export function defaultMirror(facingMode: string | undefined): boolean {
-  return facingMode !== 'environment';
+export function defaultMirror(facingMode: string | undefined, askedFor: FacingMode | null = null): boolean {
+  return (facingMode ?? askedFor) !== 'environment';
+}
+
+export type FacingMode = 'environment' | 'user';
+
+/**
+ * Which way the camera should face when no camera was chosen: on a phone or tablet (a coarse
+ * primary pointer) the back camera, pointed at things on the desk; elsewhere the browser's
+ * default (a laptop's only camera faces the user). A remembered choice always wins.
+ */
+export function preferredFacing(coarsePointer: boolean, remembered: string | null): FacingMode | null {
+  return coarsePointer && remembered === null ? 'environment' : null;
 }
 
 export function readRememberedCamera(storage: Pick<Storage, 'getItem'> | null = safeStorage()): string | null {
