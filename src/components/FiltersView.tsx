@@ -40,7 +40,11 @@ function DownloadWeightsButton({ weights }: { weights: LayerWeights | null }) {
 /** Where the weights come from, in one sentence a student can check against the graph. */
 function provenance(tap: Tap, w: LayerWeights): string {
   const after = w.after.length > 0 ? `, then ${[...new Set(w.after)].join(', ')} (bias, activation and reshapes between it and this tap)` : '';
-  const stored = w.before.includes('Cast') ? ' (stored as float16, shown and downloaded as float32)' : '';
+  const stored = w.dequantize
+    ? ` (stored as 8-bit integers q with the scale ${w.dequantize.scale}: shown and downloaded as the float32 weights DequantizeLinear makes, (q − zero point) × scale)`
+    : w.before.includes('Cast')
+      ? ' (stored as float16, shown and downloaded as float32)'
+      : '';
   return `${tap.name} is made by ${w.opType} ${w.node}${after}. Its weight is the initializer ${w.initializer}, shape ${w.dims.join('×')}${stored}.`;
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy } from '../render/npy';
-import { findLayerWeight, readLayerWeights, type LayerWeights } from './layerWeights';
+import { dequantize, findLayerWeight, readLayerWeights, type LayerWeights } from './layerWeights';
 import { readInitializers } from './onnxInitializers';
 import { readOnnx, type OnnxSummary } from './onnxProto';
 import { ensureTestModels, ROOT, testModelPath } from './testing/testModels';
@@ -26,7 +26,7 @@ function pythonInitializers(model: string, names: string[]): Float32Array[] {
 }
 
 function weightsOf(bytes: Uint8Array, summary: OnnxSummary, value: string): LayerWeights {
-  const found = readLayerWeights(summary, value, (names) => readInitializers(bytes, names));
+  const found = readLayerWeights(summary, value, (names, options) => readInitializers(bytes, names, options));
   if (!found.ok) throw new Error(found.reason);
   return found.weights;
 }
@@ -109,5 +109,53 @@ describe('layer weights of foreign models (torchvision, float32 stored)', () => 
     const mul = summary.nodes.find((n) => n.opType === 'Mul' && n.name.includes('features.1/block/block.1'))!;
     expect(findLayerWeight(summary, mul.outputs[0]!)).toEqual({ ok: false, reason: expect.stringMatching(/Mul makes it from 2 different values/) });
     expectExact(path, [dw, fc1, head]);
+  });
+});
+
+describe('layer weights of a quantized model (weight-only int8, DequantizeLinear per output channel)', () => {
+  it('follows DequantizeLinear to the int8 initializer and gives (q − zero point) × scale, equal to numpy in float32', () => {
+    ensureTestModels();
+    const dir = mkdtempSync(join(tmpdir(), 'convlens-int8-'));
+    const model = join(dir, 'mobilenet-int8.onnx');
+    // The project's own QDQ writer (model/onnx_int8.py), then numpy's float32 dequantization of two weights.
+    const script = [
+      'import sys, numpy as np, onnx',
+      "sys.path.insert(0, 'model')",
+      'import onnx_int8',
+      `onnx_int8.to_int8_weights_graph(${JSON.stringify(testModelPath('mobilenet-v3-small.onnx'))}, ${JSON.stringify(model)})`,
+      `m = onnx.load(${JSON.stringify(model)})`,
+      'inits = {i.name: onnx.numpy_helper.to_array(i) for i in m.graph.initializer}',
+      'for k, name in enumerate(sys.argv[1:]):',
+      '    dq = next(n for n in m.graph.node if n.op_type == "DequantizeLinear" and n.input[0] == name)',
+      '    axis = next((a.i for a in dq.attribute if a.name == "axis"), 1)',
+      '    q, s, z = inits[dq.input[0]], inits[dq.input[1]], inits[dq.input[2]]',
+      '    shape = [1] * q.ndim; shape[axis] = -1',
+      `    np.save(${JSON.stringify(dir)} + f"/{k}.npy", ((q.astype(np.float32) - z.astype(np.float32).reshape(shape)) * s.reshape(shape)).astype(np.float32))`,
+    ].join('\n');
+    const stem = 'onnx::Conv_402_quantized';
+    const head = 'classifier.0.weight_quantized';
+    execFileSync(PYTHON, ['-c', script, stem, head], { cwd: ROOT, timeout: 300_000 });
+    const bytes = new Uint8Array(readFileSync(model));
+    const summary = readOnnx(bytes);
+    const conv = weightsOf(bytes, summary, '/features/features.0/features.0.0/Conv_output_0');
+    expect(conv).toMatchObject({ initializer: stem, dims: [16, 3, 3, 3], before: ['DequantizeLinear'], dequantize: { axis: 0 } });
+    const gemm = weightsOf(bytes, summary, '/classifier/classifier.1/HardSwish_output_0');
+    expect(gemm).toMatchObject({ initializer: head, dims: [1024, 576], transB: true });
+    const want = [0, 1].map((k) => decodeNpy(new Uint8Array(readFileSync(join(dir, `${k}.npy`)))).data);
+    expect(sameBits(conv.data, want[0]!)).toBe(true);
+    expect(sameBits(gemm.data, want[1]!)).toBe(true);
+  }, 300_000);
+});
+
+describe('dequantize', () => {
+  const q = { dims: [2, 3], data: Float32Array.from([-127, 0, 127, 1, 2, 3]) };
+  it('per tensor, per row (axis 0) and per column (axis 1 or −1), with a zero point', () => {
+    expect(Array.from(dequantize(q, Float32Array.from([0.5]), null, 1)!)).toEqual([-63.5, 0, 63.5, 0.5, 1, 1.5]);
+    expect(Array.from(dequantize(q, Float32Array.from([1, 2]), Float32Array.from([0, 1]), 0)!)).toEqual([-127, 0, 127, 0, 2, 4]);
+    expect(Array.from(dequantize(q, Float32Array.from([1, 2, 4]), null, -1)!)).toEqual([-127, 0, 508, 1, 4, 12]);
+  });
+  it('refuses a scale that does not fit the axis', () => {
+    expect(dequantize(q, Float32Array.from([1, 2]), null, 1)).toBeNull();
+    expect(dequantize(q, Float32Array.from([1, 2]), Float32Array.from([0]), 0)).toBeNull();
   });
 });

@@ -12,7 +12,9 @@
  *
  * On the weight's side exporters put a Cast (float16 stored, float32 computed), an Identity
  * (shared tensors), a Transpose or a Reshape between the initializer and the op: followed
- * back to the tensor that is stored in the file.
+ * back to the tensor that is stored in the file. A quantized model's DequantizeLinear is
+ * followed too: its int8/uint8 weight, scale and zero point are stored, and the weights
+ * shown are what the op computes from them, (q − zero point) × scale in float32.
  */
 import type { OnnxNode, OnnxSummary } from './onnxProto';
 
@@ -35,6 +37,8 @@ export interface LayerWeightRef {
   /** Gemm's transB; MatMul: whether the weight is the second input (x·W, stored [in, out]). */
   transB: boolean;
   weightSecond: boolean;
+  /** The DequantizeLinear on the weight's side, if any: the initializer is its int8/uint8 input. */
+  dequantize?: { scale: string; zeroPoint: string | null; axis: number };
 }
 
 export type WeightLookup = { ok: true; ref: LayerWeightRef } | { ok: false; reason: string };
@@ -49,7 +53,7 @@ const PASS_THROUGH = new Set([
 ]);
 
 /** Ops from a stored weight to the op that uses it. */
-const WEIGHT_PATH = new Set(['Cast', 'Identity', 'Transpose', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
+const WEIGHT_PATH = new Set(['Cast', 'Identity', 'Transpose', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'DequantizeLinear']);
 
 /** Bound on the nodes visited from one tap: a walk through a whole network means the rules above are wrong. */
 const MAX_STEPS = 200;
@@ -138,9 +142,14 @@ export function findLayerWeight(summary: OnnxSummary, value: string): WeightLook
   let weight = op.inputs[w]!;
   const before: string[] = [];
   const perms: number[][] = [];
+  let dq: LayerWeightRef['dequantize'];
   for (let p = g.producers.get(weight); p && WEIGHT_PATH.has(p.opType) && p.inputs[0]; p = g.producers.get(weight)) {
     before.unshift(p.opType);
     if (p.opType === 'Transpose') perms.unshift(p.ints.perm ?? []);
+    if (p.opType === 'DequantizeLinear') {
+      if (dq || !p.inputs[1] || !g.initializers.has(p.inputs[1])) break; // a scale computed in the graph: not followed
+      dq = { scale: p.inputs[1], zeroPoint: p.inputs[2] || null, axis: p.scalars?.axis ?? 1 };
+    }
     weight = p.inputs[0];
     if (before.length > 16) break;
   }
@@ -162,6 +171,7 @@ export function findLayerWeight(summary: OnnxSummary, value: string): WeightLook
       group: op.opType === 'Conv' ? (op.scalars?.group ?? 1) : 1,
       transB: op.opType === 'Gemm' ? (op.scalars?.transB ?? 0) !== 0 : false,
       weightSecond: w === 1,
+      ...(dq ? { dequantize: dq } : {}),
     },
   };
 }
@@ -178,13 +188,36 @@ export interface LayerWeights extends LayerWeightRef {
 
 export type LayerWeightsResult = { ok: true; weights: LayerWeights } | { ok: false; reason: string };
 
-type Read = (names: ReadonlySet<string>) => Map<string, { dims: number[]; data: Float32Array }>;
+type Read = (names: ReadonlySet<string>, options?: { integers?: boolean }) => Map<string, { dims: number[]; data: Float32Array }>;
+
+/** DequantizeLinear: (q − zero point) × scale, per tensor or per slice along `axis`, in float32 as onnxruntime computes it. */
+export function dequantize(q: { dims: number[]; data: Float32Array }, scale: Float32Array, zeroPoint: Float32Array | null, axis: number): Float32Array | null {
+  const rank = q.dims.length;
+  const a = axis < 0 ? axis + rank : axis;
+  const channels = scale.length === 1 ? 1 : (q.dims[a] ?? -1);
+  if (channels !== scale.length || (zeroPoint && zeroPoint.length !== scale.length)) return null;
+  const inner = scale.length === 1 ? q.data.length : q.dims.slice(a + 1).reduce((x, y) => x * y, 1);
+  const out = new Float32Array(q.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const c = scale.length === 1 ? 0 : Math.floor(i / inner) % channels;
+    out[i] = Math.fround((q.data[i]! - (zeroPoint ? zeroPoint[c]! : 0)) * scale[c]!);
+  }
+  return out;
+}
 
 /** findLayerWeight, then the initializer read with `read` (readInitializers over the model's bytes). */
 export function readLayerWeights(summary: OnnxSummary, value: string, read: Read): LayerWeightsResult {
   const found = findLayerWeight(summary, value);
   if (!found.ok) return found;
-  const tensor = read(new Set([found.ref.initializer])).get(found.ref.initializer);
+  const dq = found.ref.dequantize;
+  let tensor = read(new Set([found.ref.initializer]), { integers: !!dq }).get(found.ref.initializer);
+  if (tensor && dq) {
+    const scale = read(new Set([dq.scale])).get(dq.scale);
+    const zero = dq.zeroPoint ? read(new Set([dq.zeroPoint]), { integers: true }).get(dq.zeroPoint) : null;
+    const data = scale && zero !== undefined ? dequantize(tensor, scale.data, zero?.data ?? null, dq.axis) : null;
+    if (!data) return { ok: false, reason: `the quantized weight "${found.ref.initializer}" has a scale or zero point that does not fit its shape` };
+    tensor = { dims: tensor.dims, data };
+  }
   if (!tensor) {
     return { ok: false, reason: `the weight "${found.ref.initializer}" of ${found.ref.opType} ${found.ref.node} is not stored in the file as float32 or float16 (an external data file, or another number type)` };
   }

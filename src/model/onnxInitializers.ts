@@ -9,6 +9,9 @@ import { FIXED32, int64, LENGTH_DELIMITED, readFields, subEnd, toNumber, VARINT 
 /** TensorProto.DataType values read here. */
 const FLOAT = 1;
 const FLOAT16 = 10;
+/** Quantized weights (DequantizeLinear's input and zero point), read only when asked for. */
+const UINT8 = 2;
+const INT8 = 3;
 
 export interface InitializerData {
   dims: number[];
@@ -22,11 +25,13 @@ interface RawTensor {
   dataType?: number;
   raw?: Uint8Array;
   floats: number[];
+  /** int32_data (5): where int8 and uint8 values go when not in raw_data. */
+  ints: number[];
   external: boolean;
 }
 
 function readTensor(r: Reader, end: number): RawTensor {
-  const t: RawTensor = { dims: [], floats: [], external: false };
+  const t: RawTensor = { dims: [], floats: [], ints: [], external: false };
   readFields(r, end, (f, w) => {
     if (f === 1 && w === VARINT) t.dims.push(toNumber(int64(r)));
     else if (f === 1 && w === LENGTH_DELIMITED) {
@@ -37,6 +42,10 @@ function readTensor(r: Reader, end: number): RawTensor {
       const packedEnd = subEnd(r);
       while (r.pos < packedEnd) t.floats.push(r.float());
     } else if (f === 4 && w === FIXED32) t.floats.push(r.float());
+    else if (f === 5 && w === LENGTH_DELIMITED) {
+      const packedEnd = subEnd(r);
+      while (r.pos < packedEnd) t.ints.push(r.int32());
+    } else if (f === 5 && w === VARINT) t.ints.push(r.int32());
     else if (f === 8 && w === LENGTH_DELIMITED) t.name = r.string();
     else if (f === 9 && w === LENGTH_DELIMITED) t.raw = r.bytes();
     else if (f === 14 && w === VARINT) t.external = r.int32() === 1;
@@ -56,9 +65,17 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
-function tensorData(t: RawTensor): Float32Array | null {
+function tensorData(t: RawTensor, integers: boolean): Float32Array | null {
   if (t.external) return null;
   const count = t.dims.reduce((a, b) => a * b, 1);
+  if (integers && (t.dataType === INT8 || t.dataType === UINT8)) {
+    if (t.raw && t.raw.byteLength === count) {
+      const values = t.dataType === INT8 ? new Int8Array(t.raw.buffer, t.raw.byteOffset, count) : t.raw;
+      return Float32Array.from(values);
+    }
+    if (t.ints.length === count) return Float32Array.from(t.ints);
+    return null;
+  }
   if (t.dataType === FLOAT) {
     if (t.raw && t.raw.byteLength === count * 4) {
       const view = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
@@ -75,10 +92,11 @@ function tensorData(t: RawTensor): Float32Array | null {
 }
 
 /**
- * The named initializers that are stored in the file as float32 or float16. A name that is
- * missing, stored in an external data file, or of another type is left out of the map.
+ * The named initializers that are stored in the file as float32 or float16 (and, with
+ * `integers`, int8 and uint8, as their exact values). A name that is missing, stored in an
+ * external data file, or of another type is left out of the map.
  */
-export function readInitializers(bytes: Uint8Array, names: ReadonlySet<string>): Map<string, InitializerData> {
+export function readInitializers(bytes: Uint8Array, names: ReadonlySet<string>, { integers = false }: { integers?: boolean } = {}): Map<string, InitializerData> {
   const found = new Map<string, InitializerData>();
   if (names.size === 0) return found;
   const r = Reader.create(bytes);
@@ -98,7 +116,7 @@ export function readInitializers(bytes: Uint8Array, names: ReadonlySet<string>):
       if (name === undefined || !names.has(name)) return true;
       r.pos = start;
       const t = readTensor(r, end);
-      const data = tensorData(t);
+      const data = tensorData(t, integers);
       if (data) found.set(name, { dims: t.dims, data });
       return true;
     });

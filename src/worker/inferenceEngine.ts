@@ -186,7 +186,7 @@ export class InferenceEngine {
   /** The stored weight behind a tap (src/model/layerWeights.ts), read from the model's bytes; its data is transferred. */
   layerWeights(id: number, value: string): void {
     const m = this.loaded();
-    const result = readLayerWeights(readOnnx(m.bytes), value, (names) => readInitializers(m.bytes, names));
+    const result = readLayerWeights(readOnnx(m.bytes), value, (names, options) => readInitializers(m.bytes, names, options));
     this.post({ type: 'layer-weights', id, result }, result.ok ? [result.weights.data.buffer as ArrayBuffer] : []);
   }
 
