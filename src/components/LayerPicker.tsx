@@ -30,6 +30,7 @@ export function LayerPicker() {
         <span className="layer-picker__facts" data-testid="layer-facts">
           {tap.op ?? kindLabel(tap.kind)} · {tap.shape.join('×')}
           {tap.receptiveField && <> · sees {Math.min(tap.receptiveField.size, manifest.input.cropSize)} px</>}
+          {tap.channelsLast && <> · channels-last, shown as C×H×W</>}
         </span>
       )}
       {tap && (
