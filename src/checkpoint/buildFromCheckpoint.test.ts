@@ -8,7 +8,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { readOnnx } from '../model/onnxProto';
-import { buildFromCheckpoint } from './buildFromCheckpoint';
+import { buildFromCheckpoint, MANIFEST_METADATA_KEY } from './buildFromCheckpoint';
 import { syntheticWeights, type SyntheticFamily } from './testing/syntheticWeights';
 import { CheckpointError, type WeightMap } from './types';
 
@@ -66,6 +66,17 @@ describe('buildFromCheckpoint: manifest', () => {
     const convMlp = buildFromCheckpoint(syntheticWeights('timm-conv-mlp', TINY), { fileName: 'x.pth' }).manifest;
     expect(convMlp.taps.some((t) => t.channelsLast)).toBe(false);
     expect(manifest.taps.every((t) => t.description.length > 20)).toBe(true);
+  });
+
+  it('the built .onnx carries its labels and manifest as metadata', () => {
+    const { onnx, manifest } = buildFromCheckpoint(syntheticWeights('torchvision', { ...TINY, classes: 101 }), { fileName: 'convnext_food101.pth' });
+    const summary = readOnnx(onnx);
+    expect(summary.producer).toContain('ConvLens checkpoint builder');
+    expect(summary.opsets).toEqual([{ domain: '', version: 17 }]);
+    expect(JSON.parse(summary.metadata.labels!)).toEqual(manifest.labels);
+    const { file, ...described } = manifest;
+    expect(JSON.parse(summary.metadata[MANIFEST_METADATA_KEY]!)).toEqual(described);
+    expect(file).toMatchObject({ name: 'convnext_food101.onnx', bytes: onnx.byteLength, opset: 17 });
   });
 
   it('names a real size and reads timm pretrained_cfg for the input', () => {

@@ -28,6 +28,8 @@ export interface CheckpointSidecars {
 }
 
 export const BUILDER_NAME = 'ConvLens checkpoint builder';
+/** ONNX metadata_props key of the manifest (without `file`) inside a built model. */
+export const MANIFEST_METADATA_KEY = 'convlens_manifest';
 
 /** Known sizes (depths and widths as each library defines them), for a name people recognise. */
 const SIZES: readonly { name: string; depths: number[]; width: number }[] = [
@@ -61,7 +63,6 @@ export function buildFromCheckpoint(saved: WeightMap, sidecars: CheckpointSideca
   const spec = detectConvNext(weights, configLayerNormEps(sidecars.config) ?? TRANSFORMERS_HEAD_EPS);
   const { input, source: inputSource } = checkpointInput(spec.family, sidecars.config, sidecars.preprocessorConfig);
   const built = buildConvNextGraph(spec, weights, input.name, input.cropSize);
-  const onnx = encodeOnnx(built.graph, BUILDER_NAME);
   const { labels, source: labelsSource } = checkpointLabels(built.classes, sidecars.config, sidecars.labels);
   const { arch, title } = archName(spec, built);
 
@@ -79,7 +80,7 @@ export function buildFromCheckpoint(saved: WeightMap, sidecars: CheckpointSideca
     return tap;
   });
 
-  const manifest: Manifest = {
+  const described: Omit<Manifest, 'file'> = {
     schemaVersion: 1,
     id: `checkpoint:${sidecars.fileName}`,
     displayName: `${title} · ${sidecars.fileName}`,
@@ -95,9 +96,14 @@ export function buildFromCheckpoint(saved: WeightMap, sidecars: CheckpointSideca
     input,
     labels,
     taps,
-    file: { name: sidecars.fileName.replace(/\.[^.]*$/, '') + '.onnx', bytes: onnx.byteLength, sha256: '', fp16Weights: false, opset: OPSET },
     exporter: { torch: '', torchvision: '', onnx: `${BUILDER_NAME} (opset ${OPSET})`, command: '' },
     derived: { producer: BUILDER_NAME, dynamicSize: false, labelsSource },
   };
-  return { onnx, manifest };
+  // A downloaded .onnx describes itself: labels where the app's foreign-model loader reads them
+  // (deriveManifest's labelsFromMetadata), and the manifest (less its file facts) for tools.
+  const metadata: Record<string, string> = { [MANIFEST_METADATA_KEY]: JSON.stringify(described) };
+  if (labels.length > 0) metadata.labels = JSON.stringify(labels);
+  const onnx = encodeOnnx({ ...built.graph, metadata }, BUILDER_NAME);
+  const file = { name: sidecars.fileName.replace(/\.[^.]*$/, '') + '.onnx', bytes: onnx.byteLength, sha256: '', fp16Weights: false, opset: OPSET };
+  return { onnx, manifest: { ...described, file } };
 }
