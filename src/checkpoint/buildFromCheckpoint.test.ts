@@ -117,6 +117,14 @@ describe('buildFromCheckpoint: manifest', () => {
     expect(seven.labels).toEqual(['class 0', 'class 1', 'class 2', 'class 3', 'class 4', 'class 5', 'class 6']);
   });
 
+  it('builds for another input size: every shape follows, onnxruntime runs it', async () => {
+    const { onnx, manifest } = buildFromCheckpoint(syntheticWeights('timm-v2', TINY), { fileName: 'x.pth', inputSize: 96 });
+    expect(manifest.input.shape).toEqual([1, 3, 96, 96]);
+    expect(manifest.taps.find((t) => t.name === 'stages.3.blocks.0')!.shape).toEqual([32, 3, 3]);
+    const results = await runAll(onnx, 'input', 96);
+    expect([...results['stages.3.blocks.0']!.dims]).toEqual([1, 32, 3, 3]);
+  });
+
   it("the tutorial's four layers on a ConvNeXt-Small shape, under torchvision's names", () => {
     const weights = syntheticWeights('torchvision', { depths: [3, 3, 27, 3], widths: [8, 8, 8, 8], classes: 101 });
     const { manifest } = buildFromCheckpoint(weights, { fileName: 'convnext_food101.pth' });

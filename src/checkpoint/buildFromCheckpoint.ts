@@ -8,7 +8,7 @@
  * not a ConvNeXt, a missing or misshapen tensor (the first one met), or settings that do not fit.
  */
 import type { Manifest, Tap } from '../model/manifest';
-import { checkpointInput, configLayerNormEps } from './checkpointInput';
+import { checkpointInput, configLayerNormEps, withInputSize } from './checkpointInput';
 import { checkpointLabels } from './checkpointLabels';
 import { buildConvNextGraph, type BuiltGraph } from './convnextGraph';
 import { detectConvNext, TRANSFORMERS_HEAD_EPS, unwrapPrefixes, type ConvNextSpec } from './convnextSpec';
@@ -25,6 +25,8 @@ export interface CheckpointSidecars {
   labels?: string[];
   /** The checkpoint's file name, for the manifest's name and provenance. */
   fileName: string;
+  /** A square input size other than the one the configs give (the graph's shapes are fixed at build). */
+  inputSize?: number;
 }
 
 export const BUILDER_NAME = 'ConvLens checkpoint builder';
@@ -61,7 +63,9 @@ function storedAs(weights: WeightMap): string {
 export function buildFromCheckpoint(saved: WeightMap, sidecars: CheckpointSidecars): { onnx: Uint8Array; manifest: Manifest } {
   const weights = unwrapPrefixes(saved);
   const spec = detectConvNext(weights, configLayerNormEps(sidecars.config) ?? TRANSFORMERS_HEAD_EPS);
-  const { input, source: inputSource } = checkpointInput(spec.family, sidecars.config, sidecars.preprocessorConfig);
+  const configured = checkpointInput(spec.family, sidecars.config, sidecars.preprocessorConfig);
+  const input = sidecars.inputSize === undefined ? configured.input : withInputSize(configured.input, sidecars.inputSize);
+  const inputSource = configured.source;
   const built = buildConvNextGraph(spec, weights, input.name, input.cropSize);
   const { labels, source: labelsSource } = checkpointLabels(built.classes, sidecars.config, sidecars.labels);
   const { arch, title } = archName(spec, built);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkpointInput, configLayerNormEps } from './checkpointInput';
+import { checkpointInput, configLayerNormEps, withInputSize } from './checkpointInput';
 import { checkpointLabels } from './checkpointLabels';
 import { unwrapPrefixes } from './convnextSpec';
 import { FOOD101_LABELS } from './food101Labels';
@@ -30,6 +30,12 @@ describe('checkpointInput', () => {
   });
   it("torchvision: bilinear 236 -> 224 with ImageNet's mean and std", () => {
     expect(checkpointInput('torchvision', { anything: 1 }, undefined).input).toMatchObject({ name: 'input', resizeSize: 236, cropSize: 224, interpolation: 'bilinear', convention: 'torchvision', std: [0.229, 0.224, 0.225] });
+  });
+  it('another input size keeps the resize-to-crop ratio; nonsense sizes are refused', () => {
+    const tv = checkpointInput('torchvision', undefined, undefined).input;
+    expect(withInputSize(tv, 160)).toMatchObject({ shape: [1, 3, 160, 160], cropSize: 160, resizeSize: 168 });
+    expect(() => withInputSize(tv, 8)).toThrow(CheckpointError);
+    expect(() => withInputSize(tv, 100.5)).toThrow(/32 to 1024/);
   });
   it('layer_norm_eps only when it is a sensible number', () => {
     expect(configLayerNormEps({ layer_norm_eps: 1e-6 })).toBe(1e-6);

@@ -109,3 +109,12 @@ export function configLayerNormEps(config: unknown): number | undefined {
   const eps = config.layer_norm_eps;
   return typeof eps === 'number' && eps > 0 && eps < 1 ? eps : undefined;
 }
+
+/**
+ * The same pipeline for another square input size (Apply input settings on a built model, which
+ * is then rebuilt): the crop becomes `size`, the resize keeps its ratio to the crop.
+ */
+export function withInputSize(input: InputSpec, size: number): InputSpec {
+  if (!Number.isInteger(size) || size < 32 || size > 1024) throw new CheckpointError(`An input of ${size}×${size} pixels is not possible here: choose a whole number from 32 to 1024.`);
+  return { ...input, shape: [1, 3, size, size], cropSize: size, resizeSize: Math.floor((size * input.resizeSize) / input.cropSize) };
+}
