@@ -14,6 +14,7 @@ import { inferenceClient } from '../store/workerClient';
 import type { DebugAction, WorkerStats } from '../worker/protocol';
 import { debugRequested } from '../worker/client';
 import { cameraDebug } from '../camera/frameStats';
+import { examplesTimings, resetExamplesTimings } from '../examples/examplesActions';
 
 export interface ConvLensDebug {
   /** Loads the manifest at url (relative to the page) and its model, as a model menu would. */
@@ -25,6 +26,8 @@ export interface ConvLensDebug {
   store: typeof useAppStore;
   /** Camera frames open on the page side, frames shown, and per-frame timings. */
   camera: typeof cameraDebug;
+  /** The Examples view's time split summed over batches (decode, preprocess, run, bookkeeping in the worker; wall on the page). */
+  examples: { timings: typeof examplesTimings; reset: () => void };
 }
 
 declare global {
@@ -44,6 +47,7 @@ export function installDebugHook(search: string): void {
     configureInput: (choice) => configureForeignInput(choice),
     store: useAppStore,
     camera: cameraDebug,
+    examples: { timings: examplesTimings, reset: resetExamplesTimings },
   };
   window.__convlensGridPaints = gridPaints;
 }

@@ -83,9 +83,10 @@ function Progress() {
   const total = useAppStore((s) => s.examplePhotos.length);
   const run = useAppStore((s) => s.examplesRun);
   const error = useAppStore((s) => s.examplesError);
+  const busy = useAppStore((s) => s.examplesBusy);
   const text = `${done} of ${total} photos`;
   return (
-    <div className="examples__progress">
+    <div className="examples__progress" data-testid="examples-progress" data-busy={busy}>
       <progress aria-label="Finding examples" max={Math.max(1, total)} value={done} aria-valuetext={text} />
       <span>{text}</span>
       {run === 'running' && (

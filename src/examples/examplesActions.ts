@@ -22,6 +22,17 @@ let generation = 0;
 let pumping = false;
 let opening: Promise<void> | null = null;
 
+/**
+ * Where finding examples spent its time, summed over batches since the last reset (read by
+ * the bench through the ?debug hook): the worker's split, and the page's wall time from
+ * sending a batch to having stored its result.
+ */
+export const examplesTimings = { batches: 0, photos: 0, decode: 0, preprocess: 0, run: 0, bookkeeping: 0, wallMs: 0 };
+
+export function resetExamplesTimings(): void {
+  Object.assign(examplesTimings, { batches: 0, photos: 0, decode: 0, preprocess: 0, run: 0, bookkeeping: 0, wallMs: 0 });
+}
+
 export function modelKey(model: Pick<LoadedModelInfo, 'manifest' | 'modelUrl'>): string {
   return `${model.manifest.id}|${model.modelUrl}|${JSON.stringify(model.manifest.input)}`;
 }
@@ -113,6 +124,7 @@ export async function syncExamplesModel(): Promise<void> {
 export async function pumpExamples(): Promise<void> {
   if (pumping) return;
   pumping = true;
+  useAppStore.setState({ examplesBusy: true });
   try {
     for (;;) {
       const s = useAppStore.getState();
@@ -122,6 +134,7 @@ export async function pumpExamples(): Promise<void> {
       if (pending.length === 0) break;
       if (s.examplesRun !== 'running') useAppStore.setState({ examplesRun: 'running' });
       const gen = generation;
+      const sent = performance.now();
       const reply = await inferenceClient().examplesBatch(
         pending.map((p) => ({ photo: p.id, image: p.image, isCrop: p.isCrop })),
         results.state,
@@ -130,12 +143,21 @@ export async function pumpExamples(): Promise<void> {
       const now = useAppStore.getState();
       if (gen !== generation || now.exampleResults?.modelKey !== results.modelKey) continue;
       await applyBatch(results, pending, reply);
+      const t = examplesTimings;
+      t.batches++;
+      t.photos += pending.length;
+      t.decode += reply.ms.decode;
+      t.preprocess += reply.ms.preprocess;
+      t.run += reply.ms.run;
+      t.bookkeeping += reply.ms.bookkeeping;
+      t.wallMs += performance.now() - sent;
+      performance.mark('convlens:examples-batch', { detail: { photos: pending.length, ...reply.ms } });
     }
   } catch (e) {
     fail(e);
   } finally {
     pumping = false;
-    if (useAppStore.getState().examplesRun === 'running') useAppStore.setState({ examplesRun: 'idle' });
+    useAppStore.setState((s) => ({ examplesBusy: false, examplesRun: s.examplesRun === 'running' ? 'idle' : s.examplesRun }));
   }
 }
 

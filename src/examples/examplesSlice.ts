@@ -34,6 +34,8 @@ export interface ExamplesSlice {
   examplesSamplesRemoved: boolean;
   exampleResults: ExampleResults | null;
   examplesRun: ExamplesRunStatus;
+  /** A batch is in the worker or about to be sent: false once Cancel has really stopped. */
+  examplesBusy: boolean;
   examplesError: string | null;
   /** The channel whose examples are open in the dialog. */
   exampleChannel: number | null;
@@ -46,6 +48,7 @@ export const createExamplesSlice: StateCreator<AppState, [], [], ExamplesSlice> 
   examplesSamplesRemoved: false,
   exampleResults: null,
   examplesRun: 'idle',
+  examplesBusy: false,
   examplesError: null,
   exampleChannel: null,
 });
