@@ -41,6 +41,9 @@ describe('checkpointInput', () => {
     expect(configLayerNormEps({ layer_norm_eps: 1e-6 })).toBe(1e-6);
     expect(configLayerNormEps({ layer_norm_eps: 'x' })).toBeUndefined();
     expect(configLayerNormEps(null)).toBeUndefined();
+    expect(configLayerNormEps({ model_type: 'convnextv2', layer_norm_eps: 1e-6 })).toBe(1e-6);
+    // A config that names another network (a Swin's, on a ConvNeXt V2 repo) is not this network's.
+    expect(configLayerNormEps({ model_type: 'swin', layer_norm_eps: 1e-5 })).toBeUndefined();
   });
 });
 

@@ -103,9 +103,14 @@ export function checkpointInput(family: ConvNextFamily, config: unknown, preproc
   return { input: { ...TORCHVISION.input, mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD], shape: [1, 3, 224, 224] }, source: TORCHVISION.source };
 }
 
-/** transformers' config.layer_norm_eps (the final LayerNorm's), or undefined. */
+/**
+ * transformers' config.layer_norm_eps (the final LayerNorm's), or undefined. Only from a ConvNeXt
+ * config: a repo whose config.json names another model (a Swin, seen on the Hub) says nothing
+ * about these weights' norm.
+ */
 export function configLayerNormEps(config: unknown): number | undefined {
   if (!isObject(config)) return undefined;
+  if (config.model_type !== undefined && config.model_type !== 'convnext' && config.model_type !== 'convnextv2') return undefined;
   const eps = config.layer_norm_eps;
   return typeof eps === 'number' && eps > 0 && eps < 1 ? eps : undefined;
 }
