@@ -43,6 +43,11 @@ describe('precacheGlobs', () => {
     expect(globs).toContain('models/convnext-atto-shapes/*.{json,onnx}');
     expect(globs).toContain('models/convnext-atto-untrained/*.{json,onnx}');
   });
+  it('includes the web app manifest and its icons, so the installed app starts offline', () => {
+    const globs = precacheGlobs(resolve(import.meta.dirname, '../../public/models/index.json'));
+    expect(globs).toContain('manifest.webmanifest');
+    expect(globs).toContain('icons/*.png');
+  });
 });
 
 describe('HASHED_ASSET', () => {

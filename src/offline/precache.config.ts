@@ -46,6 +46,9 @@ export function precacheGlobs(indexPath: string): string[] {
   const index = JSON.parse(readFileSync(indexPath, 'utf8')) as ModelIndex;
   return [
     'index.html',
+    // Installing the app from a phone's home screen works offline too.
+    'manifest.webmanifest',
+    'icons/*.png',
     'assets/*.{js,css,wasm}',
     'samples/*.{png,jpg,jpeg}',
     'models/index.json',
