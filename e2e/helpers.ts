@@ -72,7 +72,10 @@ export async function waitForResult(page: Page, photoName: string): Promise<void
 export async function downloadLayer(page: Page, tap: string): Promise<{ shape: number[]; data: Float32Array; fileName: string }> {
   await page.getByLabel('Layer', { exact: true }).selectOption(tap);
   await expect(page.getByTestId('channel-grid')).toHaveAttribute('data-tap', tap);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download layer (.npy)' }).click()]);
+  // Said apart, so a failure names its step: the button not ready to click, or a click that brought no download.
+  const button = page.getByRole('button', { name: 'Download layer (.npy)' });
+  await expect(button, 'the download button is enabled for the layer shown').toBeEnabled();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()]);
   const path = await download.path();
   const decoded = decodeNpy(new Uint8Array(readFileSync(path)));
   return { ...decoded, fileName: download.suggestedFilename() };
