@@ -55,6 +55,8 @@ function readTensor(r: Reader, end: number): RawTensor {
   return t;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** IEEE half to float. */
 function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
@@ -78,6 +80,8 @@ function tensorData(t: RawTensor, integers: boolean): Float32Array | null {
   }
   if (t.dataType === FLOAT) {
     if (t.raw && t.raw.byteLength === count * 4) {
+      // One copy of the bytes (aligned, since slice makes a new buffer): a 384×1536 weight read value by value took ~0.2 s.
+      if (LITTLE_ENDIAN) return new Float32Array(t.raw.slice().buffer);
       const view = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
       return Float32Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true));
     }
