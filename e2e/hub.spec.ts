@@ -49,7 +49,8 @@ test.beforeAll(async () => {
     main,
     // The same model under another name, with only the fp32 file at the top of the repo.
     { id: 'convlens-test/plain', files: { 'config.json': config, 'preprocessor_config.json': preprocessor, 'model.onnx': main.files['onnx/model.onnx']! } },
-    { id: 'convlens-test/no-onnx', files: { 'config.json': config, 'model.safetensors': Buffer.from('weights') } },
+    // No ONNX file and no checkpoint the page can build (a model.safetensors is built since issue 26: e2e/checkpoint.spec.ts).
+    { id: 'convlens-test/no-onnx', files: { 'config.json': config, 'tf_model.h5': Buffer.from('weights') } },
     { id: 'convlens-test/text-model', files: { 'preprocessor_config.json': preprocessor, 'onnx/model.onnx': textModelOnnx() } },
     {
       id: 'convlens-test/lanczos',
@@ -190,7 +191,8 @@ test('a repo page URL and a top-level model.onnx', async ({ page }) => {
 
 test('the preset in the Model menu and the one-click offer while the model is untrained; a refusal is remembered', async ({ page }) => {
   await start(page);
-  const offer = page.getByRole('button', { name: 'See a trained network: 57 MB download' });
+  // The offer is the timm ConvNeXt-Atto checkpoint since issue 26 (clicked in e2e/checkpoint.spec.ts); the Tiny stays in the menu.
+  const offer = page.getByRole('button', { name: 'See a trained network: 15 MB download' });
   await expect(offer).toBeVisible();
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.screenshot({ path: 'screenshots/hub-offer.png' });
@@ -210,13 +212,6 @@ test('the preset in the Model menu and the one-click offer while the model is un
   await waitForModel(page);
   await expect(page.getByRole('button', { name: 'Load from Hugging Face' })).toBeVisible();
   await expect(offer).toHaveCount(0);
-});
-
-test('the offer loads the trained preset in one click', async ({ page }) => {
-  await start(page);
-  await page.getByRole('button', { name: 'See a trained network: 57 MB download' }).click();
-  await waitForHubModel(page, `${PRESET} · fp16`);
-  await expect(page.getByRole('button', { name: /See a trained network/ })).toHaveCount(0);
 });
 
 test('Cancel download stops it, keeps the previous model, and keeps nothing half-downloaded', async ({ page }) => {
@@ -267,7 +262,7 @@ async function stillUsable(page: Page): Promise<void> {
 for (const [what, text, fault, message] of [
   ['a repo that does not exist (404)', 'nobody/nothing-here', null, /Hugging Face has no public model "nobody\/nothing-here" \(HTTP 404\)/],
   ['a private or gated repo (401)', 'someone/private-model', { path: '/api/models/someone/private-model', status: 401 }, /no public model "someone\/private-model" \(HTTP 401\).*private and gated/],
-  ['a repo without an ONNX file', 'convlens-test/no-onnx', null, /convlens-test\/no-onnx has no ONNX model file/],
+  ['a repo without an ONNX file', 'convlens-test/no-onnx', null, /convlens-test\/no-onnx has no ONNX model file and no checkpoint to build/],
   ['an ONNX model that is not an image model', 'convlens-test/text-model', null, /no image-like input/],
   ['a file over the size limit', 'convlens-test/huge', null, /3000\.0 MB|3\.0 GB|too large|over/i],
   ['not an id', 'just-a-name', null, /not a Hugging Face model id/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, chooseVariant, fileUrl, filesFromListing, HubRefError, hubLink, labelsFromConfig, modelCardUrl, onnxVariants, parseHubLink, parseHubRef } from './hub';
+import { apiUrl, checkpointVariants, chooseVariant, fileUrl, filesFromListing, HubRefError, hubLink, labelsFromConfig, modelCardUrl, onnxVariants, parseHubLink, parseHubRef, weightVariants } from './hub';
 
 describe('parseHubRef', () => {
   it('reads ids, revisions and pasted Hub URLs', () => {
@@ -78,6 +78,29 @@ describe('onnxVariants', () => {
   });
   it('refuses a listing without siblings', () => {
     expect(() => filesFromListing({ error: 'Repository not found' })).toThrow(HubRefError);
+  });
+});
+
+describe('checkpoints', () => {
+  const files = [
+    { path: 'pytorch_model.bin', bytes: 14_900_000 },
+    { path: 'model.safetensors', bytes: 14_794_312 },
+    { path: 'sub/model.safetensors', bytes: 1 },
+    { path: 'config.json', bytes: 500 },
+  ];
+  it('lists top-level model.safetensors before pytorch_model.bin, built in the page', () => {
+    expect(checkpointVariants(files).map((v) => [v.key, v.label, v.checkpoint])).toEqual([
+      ['model.safetensors', 'model.safetensors · 14.8 MB · built in the page', true],
+      ['pytorch_model.bin', 'pytorch_model.bin · 14.9 MB · built in the page', true],
+    ]);
+  });
+  it('puts ONNX files first when a repo has both, and a link without a key opens a checkpoint-only repo', () => {
+    const both = weightVariants([...files, { path: 'onnx/model_fp16.onnx', bytes: 8_000_000 }]);
+    expect(both.map((v) => v.path)).toEqual(['onnx/model_fp16.onnx', 'model.safetensors', 'pytorch_model.bin']);
+    expect(chooseVariant(both, { key: '' })?.path).toBe('onnx/model_fp16.onnx');
+    expect(chooseVariant(weightVariants(files), { key: '' })?.path).toBe('model.safetensors');
+    expect(chooseVariant(weightVariants(files), { key: 'pytorch_model.bin' })?.path).toBe('pytorch_model.bin');
+    expect(chooseVariant(weightVariants(files), { key: 'fp16' })).toBeNull();
   });
 });
 

@@ -123,6 +123,8 @@ export interface OnnxVariant {
   /** Weights stored with fewer bits than float16 (int8, uint8, 4-bit): results only approximate the original. */
   approximate: boolean;
   label: string;
+  /** A PyTorch checkpoint (model.safetensors, pytorch_model.bin): read and built into a ConvNeXt graph in the page. */
+  checkpoint?: true;
 }
 
 // transformers.js's file naming: onnx/model[_<dtype>].onnx
@@ -167,10 +169,32 @@ export function onnxVariants(files: readonly HubFile[]): OnnxVariant[] {
   return out.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
 }
 
-/** The variant to load: the pasted file, a link's key, else float32, else the first. */
+/** Checkpoints a repo offers at its top level, safetensors first (no pickle to read, and faster). */
+const CHECKPOINT_FILES = ['model.safetensors', 'pytorch_model.bin'];
+
+/**
+ * A repo's single-file PyTorch checkpoints, which the page builds into a ConvNeXt graph itself.
+ * Their key in links is their path (`hf:timm/convnext_atto.d2_in1k:pytorch_model.bin`).
+ */
+export function checkpointVariants(files: readonly HubFile[]): OnnxVariant[] {
+  return CHECKPOINT_FILES.flatMap((path) => {
+    const f = files.find((file) => file.path === path);
+    return f ? [{ key: path, path, bytes: f.bytes, approximate: false, label: `${path} · ${f.bytes === null ? 'size unknown' : `${(f.bytes / 1e6).toFixed(1)} MB`} · built in the page`, checkpoint: true as const }] : [];
+  });
+}
+
+/** Everything *Weights* lists: ONNX files first (preferred when both exist), then checkpoints. */
+export function weightVariants(files: readonly HubFile[]): OnnxVariant[] {
+  return [...onnxVariants(files), ...checkpointVariants(files)];
+}
+
+/**
+ * The variant to load: the pasted file, a link's key, else float32, else the first. A link
+ * with no key ("hf:owner/name") takes the first too, so it opens a checkpoint-only repo.
+ */
 export function chooseVariant(variants: readonly OnnxVariant[], wanted: { file?: string | null; key?: string | null }): OnnxVariant | null {
   if (wanted.file) return variants.find((v) => v.path === wanted.file) ?? null;
-  if (wanted.key !== undefined && wanted.key !== null) return variants.find((v) => v.key === wanted.key) ?? null;
+  if (wanted.key !== undefined && wanted.key !== null) return variants.find((v) => v.key === wanted.key) ?? (wanted.key === '' ? (variants[0] ?? null) : null);
   return variants[0] ?? null;
 }
 

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import './hub.css';
 import { megabytesText, modelCardUrl } from '../app/hub';
-import { answerHubQuestion, cancelHubDownload, chooseHubWeights, loadFromHubText, loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hubActions';
+import { answerHubQuestion, cancelHubDownload, chooseHubWeights, loadFromHubText, loadHubLinkValue, OFFER_PRESET } from '../store/hubActions';
 import { selectHubNotice, selectHubPhase, selectHubQuestion, selectHubRepo } from '../store/hubSlice';
 import { bundledManifestUrl, loadModel } from '../store/modelActions';
 import { selectLoadProgress, selectModel, selectModels, selectStatus, useAppStore } from '../store/store';
@@ -132,10 +132,11 @@ export function TrainedOffer() {
   return (
     <div className="trained-offer" role="region" aria-label="Trained network">
       <p>
-        This network is untrained: its predictions mean nothing. See what a ConvNeXt-Tiny trained on ImageNet-1k sees ({TRAINED_PRESET.repo}, from Hugging Face).
+        This network is untrained: its predictions mean nothing. See what the same ConvNeXt-Atto sees once trained on ImageNet-1k ({OFFER_PRESET.repo}, from
+        Hugging Face, built in the page).
       </p>
-      <button type="button" className="button button--primary" onClick={() => void loadHubLinkValue(TRAINED_PRESET_LINK)}>
-        See a trained network: {TRAINED_PRESET.sizeText} download
+      <button type="button" className="button button--primary" onClick={() => void loadHubLinkValue(OFFER_PRESET.link)}>
+        See a trained network: {OFFER_PRESET.sizeText} download
       </button>{' '}
       {bundled && (
         <>

@@ -6,7 +6,8 @@ import { useAppStore, selectCachedModels, selectModel, selectModels } from '../s
 import { acceptFiles } from './useGlobalPhotoDrop';
 import { FileButton } from './FileButton';
 import { DEFAULT_REVISION, fileUrl } from '../app/hub';
-import { loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hubActions';
+import { CHECKPOINT_PRESETS, loadHubLinkValue, TRAINED_PRESET, TRAINED_PRESET_LINK } from '../store/hubActions';
+import { DownloadBuiltModel } from './DownloadBuiltModel';
 
 const FOREIGN = '__foreign__';
 const PRESET_URL = fileUrl({ repo: TRAINED_PRESET.repo, revision: DEFAULT_REVISION }, 'onnx/model_fp16.onnx');
@@ -15,8 +16,9 @@ function ModelMenu() {
   const models = useAppStore(selectModels);
   const model = useAppStore(selectModel);
   const preset = model?.modelUrl === PRESET_URL;
-  const foreign = model?.source && !preset ? model : null;
-  const value = preset ? TRAINED_PRESET_LINK : foreign ? FOREIGN : (model?.manifest.id ?? '');
+  const checkpointPreset = CHECKPOINT_PRESETS.find((p) => model?.modelUrl === fileUrl({ repo: p.repo, revision: DEFAULT_REVISION }, p.file));
+  const foreign = model?.source && !preset && !checkpointPreset ? model : null;
+  const value = preset ? TRAINED_PRESET_LINK : checkpointPreset ? checkpointPreset.link : foreign ? FOREIGN : (model?.manifest.id ?? '');
   return (
     <label className="field">
       <span>Model</span>
@@ -24,7 +26,8 @@ function ModelMenu() {
         aria-label="Model"
         value={value}
         onChange={(e) => {
-          if (e.currentTarget.value === TRAINED_PRESET_LINK) return void loadHubLinkValue(TRAINED_PRESET_LINK);
+          const link = e.currentTarget.value;
+          if (link === TRAINED_PRESET_LINK || CHECKPOINT_PRESETS.some((p) => p.link === link)) return void loadHubLinkValue(link);
           const entry = models.find((m) => m.id === e.currentTarget.value);
           // The address bar drops ?model= by itself once a bundled model is loaded (src/app/addressBar.ts).
           if (entry) void loadModel(bundledManifestUrl(entry));
@@ -38,6 +41,11 @@ function ModelMenu() {
         <option value={TRAINED_PRESET_LINK}>
           {TRAINED_PRESET.label} ({TRAINED_PRESET.sizeText})
         </option>
+        {CHECKPOINT_PRESETS.map((p) => (
+          <option key={p.link} value={p.link}>
+            {p.label}
+          </option>
+        ))}
         {foreign && <option value={FOREIGN}>Your model: {foreign.manifest.displayName}</option>}
       </select>
     </label>
@@ -94,6 +102,8 @@ function InputSettings() {
   const preset = input.normalisation ?? 'imagenet';
   const choice = { size: input.cropSize, normalisation: preset, mean: input.mean, std: input.std };
   const fromRepo = inputFromRepo(input);
+  // A graph built from a checkpoint has its input size built in; its pipeline is the checkpoint family's own.
+  const builtHere = manifest.weights.source === 'checkpoint';
   const labelsText = {
     metadata: `${manifest.labels.length} labels from the model's metadata`,
     file: `${manifest.labels.length} labels from your labels.txt`,
@@ -107,7 +117,11 @@ function InputSettings() {
       <p className="hint">
         Input <code>{input.name}</code> · {input.layout} {input.shape.join('×')} · resize {input.resizeSize}, centre crop {input.cropSize} · {labelsText}
       </p>
-      {fromRepo ? (
+      {builtHere ? (
+        <p className="hint" data-testid="model-input-source">
+          {manifest.weights.description}. Resize, crop and mean/std are that pipeline&apos;s own.
+        </p>
+      ) : fromRepo ? (
         <p className="hint" data-testid="model-input-source">
           Resize, crop and mean/std follow the repo&apos;s <code>preprocessor_config.json</code> exactly ({input.interpolation}); they are not
           changed here, so the numbers stay those of the model&apos;s own pipeline.
@@ -213,8 +227,17 @@ export function ModelPanel() {
     <section className="panel model-panel" aria-label="Models">
       <h2>Model</h2>
       <ModelMenu />
-      <FileButton label="Choose model" multiple accept=".onnx,.data,.bin,.txt,application/octet-stream" onFiles={(files) => acceptFiles(files)} />
-      <p className="hint">Or drop an ONNX image classifier (with its external data file, and a labels.txt if you have one) anywhere on the page.</p>
+      <FileButton
+        label="Choose model"
+        multiple
+        accept=".onnx,.data,.bin,.txt,.safetensors,.pth,.pt,.json,application/octet-stream"
+        onFiles={(files) => acceptFiles(files)}
+      />
+      <p className="hint">
+        Or drop an ONNX image classifier (with its external data file, and a labels.txt if you have one) anywhere on the page, or a ConvNeXt checkpoint
+        (.safetensors, .pth, .pt, .bin; with its config.json and labels if you have them): its graph is built in the page.
+      </p>
+      <DownloadBuiltModel />
       <UrlForm />
       <InputSettings />
       <CachedModels />

@@ -5,7 +5,7 @@
  * One progress bar counts the bytes of all three files. Every failure is a message in
  * the alert box and the previous model stays loaded.
  */
-import { chooseVariant, DEFAULT_REVISION, fileUrl, hubLink, labelsFromConfig, onnxVariants, parseHubLink, parseHubRef, type HubRef, type OnnxVariant } from '../app/hub';
+import { chooseVariant, DEFAULT_REVISION, fileUrl, hubLink, labelsFromConfig, parseHubLink, weightVariants, parseHubRef, type HubRef, type OnnxVariant } from '../app/hub';
 import { HubCancelled, listRepo, repoJson } from '../app/hubClient';
 import { MAX_MODEL_BYTES, tooLargeMessage } from '../model/limits';
 import type { InputChoice } from '../model/deriveManifest';
@@ -24,6 +24,28 @@ export const TRAINED_PRESET = {
   label: 'ConvNeXt-Tiny · ImageNet-1k · trained (Hugging Face: Xenova/convnext-tiny-224)',
 } as const;
 export const TRAINED_PRESET_LINK = hubLink({ repo: TRAINED_PRESET.repo, revision: DEFAULT_REVISION }, TRAINED_PRESET.key);
+
+/** Trained ConvNeXts published only as checkpoints, built in the page; `file` is what the repo's listing offers first. */
+export interface CheckpointPreset {
+  repo: string;
+  file: string;
+  /** The Model menu's text, the issue's contract. */
+  label: string;
+  sizeText: string;
+  link: string;
+}
+
+function checkpointPreset(repo: string, file: string, sizeText: string, title: string): CheckpointPreset {
+  return { repo, file, sizeText, label: `${title} (${repo}, ${sizeText})`, link: hubLink({ repo, revision: DEFAULT_REVISION }, '') };
+}
+
+export const CHECKPOINT_PRESETS: readonly CheckpointPreset[] = [
+  checkpointPreset('timm/convnext_atto.d2_in1k', 'model.safetensors', '15 MB', 'ConvNeXt-Atto · ImageNet-1k · trained'),
+  checkpointPreset('lakshyaM/convnextv2_femto_food101', 'model.safetensors', '20 MB', 'ConvNeXt V2-Femto · Food-101'),
+];
+
+/** The one-click offer while the model is untrained: the bundled default's own architecture, trained (a quarter of the Tiny's download). */
+export const OFFER_PRESET = CHECKPOINT_PRESETS[0]!;
 
 let pageAbort: AbortController | null = null;
 let answerQuestion: ((useDefaults: boolean) => void) | null = null;
@@ -125,15 +147,17 @@ async function loadHubRef(ref: HubRef, wanted: { key?: string | null; file?: str
   const stillMine = () => pageAbort === abort;
   try {
     const listing = await listRepo(ref, signal);
-    const variants = onnxVariants(listing.files);
+    const variants = weightVariants(listing.files);
     if (variants.length === 0) {
-      fail(`${ref.repo} has no ONNX model file (ConvLens looks for onnx/model.onnx and its variants, or a .onnx file at the top of the repo).`);
+      fail(
+        `${ref.repo} has no ONNX model file and no checkpoint to build (ConvLens looks for onnx/model.onnx and its variants, a .onnx file at the top of the repo, or a ConvNeXt's model.safetensors or pytorch_model.bin).`,
+      );
       return false;
     }
     const variant = chooseVariant(variants, wanted);
     if (!variant) {
       const asked = wanted.file ?? wanted.key;
-      fail(`${ref.repo} has no ONNX file "${asked}". It has: ${variants.map((v) => v.path).join(', ')}.`);
+      fail(`${ref.repo} has no weights file "${asked}". It has: ${variants.map((v) => v.path).join(', ')}.`);
       return false;
     }
     useAppStore.setState({ hubRepo: { ref, variants, chosen: variant.key, loadedUrl: previous.hubRepo?.loadedUrl ?? null, offline: listing.offline } });
@@ -151,13 +175,15 @@ async function loadHubRef(ref: HubRef, wanted: { key?: string | null; file?: str
     const preprocessor = hasPreprocessor ? await repoJson(ref, 'preprocessor_config.json', signal) : null;
     if (!stillMine()) return false;
     useAppStore.setState({ loadProgress: { stage: 'download', loaded: jsonBytes, total: total || null } });
-    const input = await preprocessingFor(ref.repo, preprocessor);
+    // A checkpoint's builder reads the configs itself (timm's pretrained_cfg, transformers' id2label), with no question asked.
+    const input = variant.checkpoint ? null : await preprocessingFor(ref.repo, preprocessor);
     if (!stillMine()) return false;
-    const labels = labelsFromConfig(config);
+    const labels = variant.checkpoint ? null : labelsFromConfig(config);
     const url = fileUrl(ref, variant.path);
     const loaded = await loadForeignModel(
       { kind: 'url', url, cache: true },
       {
+        ...(variant.checkpoint ? { checkpoint: { config: config ?? undefined, preprocessorConfig: preprocessor ?? undefined } } : {}),
         ...(labels ? { labels, labelsSource: 'config' as const } : {}),
         displayName: variantName(ref, variant),
         link: hubLink(ref, variant.key),

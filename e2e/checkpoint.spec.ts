@@ -1,0 +1,194 @@
+/**
+ * Issue 26: trained ConvNeXts from their own checkpoints, read and built into a graph in the
+ * page, through every source: a drop and *Choose model* (the tutorial's torchvision .pth with
+ * its labels), *Hugging Face model* repos with only model.safetensors or pytorch_model.bin
+ * (the HTTPS Hub mirror of e2e/hubMirror.ts), the presets and the one-click offer; and the
+ * files that must be refused with a sentence while the previous model stays.
+ * Checkpoints: model/make_checkpoints.py (seeded, saved as each library saves them, with
+ * PyTorch's output of every module on coffee.png) and src/checkpoint/fixtures/ (the readers' own).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { BASE_ARGS, CHROMIUM_PATH } from './chromium';
+import { downloadLayer, dropFiles, photoFile, ROOT, samplePath, untrainedUrl, waitForModel, waitForResult } from './helpers';
+import { CDN_HOST, mirrorArgs, startHubMirror, type HubMirror, type MirrorRepo } from './hubMirror';
+import { ensureCheckpointFixtures, loadCheckpointCase, type CheckpointCase } from '../src/checkpoint/testing/checkpointFixtures';
+import { FOOD101_LABELS } from '../src/checkpoint/food101Labels';
+
+const MIRROR_PORT = Number(process.env.E2E_PORT ?? 4173) + 100;
+const SHOTS = process.env.E2E_SHOTS ?? 'screenshots';
+const ATTO = 'timm/convnext_atto.d2_in1k';
+const V2_BIN = 'convlens-test/convnextv2-bin';
+
+test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, '--disable-gpu', ...mirrorArgs(MIRROR_PORT)] } });
+
+let mirror: HubMirror;
+let tutorial: CheckpointCase;
+
+function repo(id: string, caseName: string, files: string[]): MirrorRepo {
+  const dir = resolve(ROOT, 'model/.cache/checkpoints', caseName);
+  return { id, files: Object.fromEntries(files.map((f) => [f, readFileSync(resolve(dir, f))])) };
+}
+
+const fixture = (name: string, as = name) => ({ name: as, mimeType: 'application/octet-stream', buffer: readFileSync(resolve(ROOT, 'src/checkpoint/fixtures', name)) });
+
+test.beforeAll(async () => {
+  ensureCheckpointFixtures();
+  tutorial = loadCheckpointCase('torchvision-food101');
+  mirror = await startHubMirror(MIRROR_PORT, [
+    repo(ATTO, 'timm-atto', ['model.safetensors', 'config.json']),
+    repo(V2_BIN, 'hf-convnextv2-bin', ['pytorch_model.bin', 'config.json', 'preprocessor_config.json']),
+    { id: 'convlens-test/huge-checkpoint', files: { 'model.safetensors': Buffer.from('x') }, listedSizes: { 'model.safetensors': 3_000_000_000 } },
+  ]);
+});
+test.afterAll(async () => {
+  await mirror?.close();
+});
+test.beforeEach(() => {
+  mirror.requests.length = 0;
+});
+
+const status = (page: Page) => page.locator('p[role="status"]');
+/** Downloads of the Atto's weights, wherever the mirror serves them from (the Hub or its file CDN). */
+const safetensorsGets = () => mirror.requests.filter((r) => r.path.endsWith('/model.safetensors')).length;
+
+async function waitForName(page: Page, name: string): Promise<void> {
+  await expect(status(page)).toContainText(name, { timeout: 120_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+}
+
+async function start(page: Page): Promise<void> {
+  await page.goto(untrainedUrl());
+  await waitForModel(page);
+}
+
+test('the tutorial: a torchvision .pth with a 101-way head chosen with its labels shows every layer under its own name, equal to PyTorch', async ({ page }) => {
+  await start(page);
+  const labels = FOOD101_LABELS.map((l) => `${l} (mine)`).join('\n');
+  await page.getByLabel('Choose model').setInputFiles([
+    { name: tutorial.file, mimeType: 'application/octet-stream', buffer: readFileSync(resolve(tutorial.dir, tutorial.file)) },
+    { name: 'labels.txt', mimeType: 'text/plain', buffer: Buffer.from(labels) },
+  ]);
+  await waitForName(page, 'convnext_food101.pth');
+  await expect(page.getByTestId('model-input')).toContainText('101 labels from your labels.txt');
+  await expect(page.getByTestId('model-input-source')).toContainText("torchvision's ConvNeXt eval transform");
+  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+  await waitForResult(page, 'coffee.png');
+  await expect(page.getByRole('region', { name: 'Predictions' })).toContainText('(mine)');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.screenshot({ path: `${SHOTS}/checkpoint-tutorial.png` });
+
+  // Every module's output, named by the checkpoint's own paths; a spread of them downloaded and compared.
+  const taps = tutorial.taps.filter((_, i) => i % 16 === 0 || i === tutorial.taps.length - 1);
+  expect(taps.map((t) => t.name)).toContain('features.0.0');
+  for (const tap of taps) {
+    const { shape, data } = await downloadLayer(page, tap.name);
+    expect(shape, tap.name).toEqual(tap.shape);
+    const want = tutorial.tapData(tap);
+    const range = Math.max(tap.max - tap.min, 1e-6);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(data[i]! - want[i]!));
+    // float32 weights: within 1e-4 of the tap's range (WebAssembly kernels sum in another order than PyTorch's).
+    expect(worst / range, tap.name).toBeLessThan(1e-4);
+  }
+});
+
+test('Download model (.onnx): the built graph and a manifest.json whose checksum is the graph\'s', async ({ page }) => {
+  await start(page);
+  await dropFiles(page, [{ name: tutorial.file, mimeType: 'application/octet-stream', buffer: readFileSync(resolve(tutorial.dir, tutorial.file)) }]);
+  await waitForName(page, 'convnext_food101.pth');
+  await expect(page.getByTestId('model-input')).toContainText('Food-101 labels');
+  const downloads: { name: string; bytes: Buffer }[] = [];
+  page.on('download', (d) => void d.path().then((p) => downloads.push({ name: d.suggestedFilename(), bytes: readFileSync(p) })));
+  await page.getByRole('button', { name: 'Download model (.onnx)' }).click();
+  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+  const onnx = downloads.find((d) => d.name === 'convnext_food101.onnx')!;
+  const manifest = JSON.parse(downloads.find((d) => d.name === 'manifest.json')!.bytes.toString()) as { file: { name: string; sha256: string; bytes: number }; taps: { name: string }[]; derived?: unknown };
+  expect(manifest.file).toMatchObject({ name: 'convnext_food101.onnx', bytes: onnx.bytes.length, sha256: createHash('sha256').update(onnx.bytes).digest('hex') });
+  expect(manifest.taps.map((t) => t.name)).toEqual(expect.arrayContaining(['features.0.0', 'features.1.0.block.0']));
+  expect(manifest.derived).toBeUndefined();
+});
+
+test('the one-click offer builds the trained timm ConvNeXt-Atto from its model.safetensors; the link, the cache and offline reload work', async ({ page, context }) => {
+  await start(page);
+  await page.getByRole('button', { name: 'See a trained network: 15 MB download' }).click();
+  await waitForName(page, ATTO);
+  await expect(page.getByLabel('Model', { exact: true })).toHaveValue(`hf:${ATTO}`);
+  await expect(page.getByLabel('Weights').locator('option')).toHaveText(['model.safetensors · 14.8 MB · built in the page']);
+  await expect(page.getByTestId('model-input')).toContainText('ImageNet-1k labels (1000 classes)');
+  await expect(page.getByRole('button', { name: /See a trained network/ })).toHaveCount(0);
+  expect(new URL(page.url()).searchParams.get('model')).toMatch(new RegExp(`^hf:${ATTO}`));
+  expect(safetensorsGets()).toBe(1);
+  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+  await waitForResult(page, 'coffee.png');
+  await page.screenshot({ path: `${SHOTS}/checkpoint-atto-offer.png` });
+
+  await page.reload();
+  await waitForName(page, ATTO);
+  await expect(status(page)).toContainText('from cache');
+  // Offline (no network at all): the Atto loads again from the cached listing and file, and runs a photo.
+  await context.setOffline(true);
+  await page.getByLabel('Hugging Face model').fill(ATTO);
+  await page.getByRole('button', { name: 'Load from Hugging Face' }).click();
+  await expect(page.getByTestId('hub-repo')).toContainText('offline: file list from the cache', { timeout: 60_000 });
+  await waitForName(page, ATTO);
+  await expect(status(page)).toContainText('from cache');
+  await dropFiles(page, [photoFile(samplePath('chelsea.png'))]);
+  await waitForResult(page, 'chelsea.png');
+  await context.setOffline(false);
+  expect(safetensorsGets()).toBe(1);
+});
+
+test('a pytorch_model.bin-only repo (transformers ConvNeXt V2) loads by id, with its labels and its module names', async ({ page }) => {
+  await start(page);
+  await page.getByLabel('Hugging Face model').fill(V2_BIN);
+  await page.getByRole('button', { name: 'Load from Hugging Face' }).click();
+  await waitForName(page, V2_BIN);
+  await expect(page.getByLabel('Weights').locator('option')).toHaveText([/^pytorch_model\.bin · 0\.2 MB · built in the page$/]);
+  await expect(page.getByTestId('model-input')).toContainText("labels from the repo's config.json");
+  const v2 = loadCheckpointCase('hf-convnextv2-bin');
+  const grn = v2.taps.find((t) => t.name.endsWith('.grn'))!;
+  await expect(page.getByLabel('Layer', { exact: true }).locator(`option[value="${grn.name}"]`)).toHaveCount(1);
+  expect(new URL(page.url()).searchParams.get('model')).toBe(`hf:${V2_BIN}:pytorch_model.bin`);
+  await page.screenshot({ path: `${SHOTS}/checkpoint-hub-bin.png` });
+});
+
+async function stillUsable(page: Page): Promise<void> {
+  await expect(status(page)).toHaveAttribute('data-status', 'ready');
+  await expect(status(page)).toContainText('ConvNeXt-Atto');
+  await dropFiles(page, [photoFile(samplePath('chelsea.png'))]);
+  await waitForResult(page, 'chelsea.png');
+}
+
+test('bad checkpoints are refused with a sentence; nothing runs and the previous model stays', async ({ page }) => {
+  await start(page);
+  const cases: [ReturnType<typeof fixture>, RegExp][] = [
+    [fixture('os_system.pt', 'evil.pth'), /Refused: the checkpoint names the global os\.system, which a state dict never needs; nothing was run\./],
+    [fixture('whole_model.pt'), /whole pickled model .*torchvision\.models\.convnext\.ConvNeXt.*torch\.save\(model\.state_dict\(\)/],
+    [fixture('legacy.pth'), /old \(pre-1\.6, non-zip\) format.*Re-save it with a current PyTorch/],
+    [fixture('state_f32.pt', 'not-a-convnext.pt'), /not a ConvNeXt|ConvNeXt/i],
+    [{ name: 'random.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251)) }, /random\.safetensors is not a checkpoint ConvLens can read/],
+    [{ ...fixture('state_f32.pt', 'cut.pth'), buffer: readFileSync(resolve(ROOT, 'src/checkpoint/fixtures/state_f32.pt')).subarray(0, 1500) }, /truncated/],
+  ];
+  for (const [file, message] of cases) {
+    await dropFiles(page, [file]);
+    await expect(page.getByRole('alert'), file.name).toContainText(message);
+    await expect(status(page)).toHaveAttribute('data-status', 'ready');
+    await expect(status(page)).toContainText('ConvNeXt-Atto');
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/checkpoint-refused-phone.png`, fullPage: false });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await stillUsable(page);
+});
+
+test('a checkpoint over the size limit on the Hub is refused before its download', async ({ page }) => {
+  await start(page);
+  await page.getByLabel('Hugging Face model').fill('convlens-test/huge-checkpoint');
+  await page.getByRole('button', { name: 'Load from Hugging Face' }).click();
+  await expect(page.getByRole('alert')).toContainText('3000.0 MB');
+  expect(mirror.requests.filter((r) => r.host === CDN_HOST)).toEqual([]);
+  await stillUsable(page);
+});
