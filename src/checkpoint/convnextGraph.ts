@@ -28,6 +28,10 @@ export interface TapGeometry {
   channelsLast: boolean;
   /** The module inside a block this is: 'dwconv' | 'norm' | 'fc1' | 'act' | 'grn' | 'fc2'; null elsewhere. */
   role: 'dwconv' | 'norm' | 'fc1' | 'act' | 'grn' | 'fc2' | null;
+  /** Kernel side of a convolution tap (the depthwise 7). */
+  kernel?: number;
+  /** fc2 only: the block scales its update (layer scale) before the residual add. */
+  layerScale?: boolean;
 }
 
 export interface BuiltGraph {
@@ -139,8 +143,8 @@ export function buildConvNextGraph(spec: ConvNextSpec, weights: WeightMap, input
   let rf: ReceptiveField = { size: 1, stride: 1, offset: 0.5 };
   let hw = size;
   let channels = g.dim(`${spec.stem.conv}.weight`, 4);
-  const tap = (name: string, kind: TapKind, stage: number, block: number | null, c: number, channelsLast = false, role: TapGeometry['role'] = null): void => {
-    taps.push({ name, kind, stage, block, shape: [c, hw, hw], receptiveField: rf, channelsLast, role });
+  const tap = (name: string, kind: TapKind, stage: number, block: number | null, c: number, channelsLast = false, role: TapGeometry['role'] = null, extra: Pick<TapGeometry, 'kernel' | 'layerScale'> = {}): void => {
+    taps.push({ name, kind, stage, block, shape: [c, hw, hw], receptiveField: rf, channelsLast, role, ...extra });
   };
 
   const patch = g.dim(`${spec.stem.conv}.weight`, 4, 3);
@@ -169,7 +173,7 @@ export function buildConvNextGraph(spec: ConvNextSpec, weights: WeightMap, input
     if (hw < 1) throw new CheckpointError(`A ${size}×${size} input is too small for this network: stage ${place} would have no positions left.`);
     widths.push(channels);
     stage.blocks.forEach((b, i) => {
-      x = block(g, b, x, channels, (name, kind, c, role) => tap(name, kind, place, i, c, b.channelsLast && role !== 'dwconv' && role !== null, role), (k) => {
+      x = block(g, b, x, channels, (name, kind, c, role, extra) => tap(name, kind, place, i, c, b.channelsLast && role !== 'dwconv' && role !== null, role, extra), (k) => {
         rf = grow(rf, k, 1, (k - 1) / 2);
       });
     });
@@ -203,14 +207,14 @@ export function buildConvNextGraph(spec: ConvNextSpec, weights: WeightMap, input
   };
 }
 
-type BlockTap = (name: string, kind: TapKind, channels: number, role: TapGeometry['role']) => void;
+type BlockTap = (name: string, kind: TapKind, channels: number, role: TapGeometry['role'], extra?: Pick<TapGeometry, 'kernel' | 'layerScale'>) => void;
 
 function block(g: GraphAssembler, b: BlockSpec, input: string, c: number, tap: BlockTap, growField: (k: number) => void): string {
   const k = g.dim(`${b.dwconv}.weight`, 4, 3);
   if (k % 2 !== 1) throw new CheckpointError(`The depthwise convolution "${b.dwconv}" is ${k}×${k}; ConvNeXt's are odd-sized (7×7).`);
   const dw = g.conv(input, b.dwconv, { out: c, in: c, k, stride: 1, pad: (k - 1) / 2, group: c }, b.dwconv);
   growField(k);
-  tap(b.dwconv, 'depthwise', c, 'dwconv');
+  tap(b.dwconv, 'depthwise', c, 'dwconv', { kernel: k });
   const normed = g.channelNorm(dw, b.norm, c, CONVNEXT_EPS, b.norm);
   tap(b.norm, 'norm', c, 'norm');
   // ConvNeXt's MLP ratio is 4 in all three libraries (transformers and torchvision hard-code it).
@@ -224,7 +228,7 @@ function block(g: GraphAssembler, b: BlockSpec, input: string, c: number, tap: B
     tap(b.grn, 'norm', hidden, 'grn');
   }
   let out = g.conv(h, b.fc2, { out: c, in: hidden, k: 1, stride: 1, pad: 0, group: 1 }, b.fc2, true);
-  tap(b.fc2, 'conv', c, 'fc2');
+  tap(b.fc2, 'conv', c, 'fc2', { layerScale: b.layerScale !== null });
   if (b.layerScale) out = g.op('Mul', [out, g.weight(b.layerScale, [[c], [c, 1, 1]], [c, 1, 1])]);
   const sum = g.op('Add', [input, out], b.path);
   tap(b.path, 'block', c, null);

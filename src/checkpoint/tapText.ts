@@ -26,7 +26,7 @@ export function describeTap(t: TapGeometry, ctx: TextContext): string {
   const cl = t.channelsLast ? ' (computed channels-last, shown as C×H×W)' : '';
   switch (t.role) {
     case 'dwconv':
-      return `${where[0]!.toUpperCase()}${where.slice(1)} slides its own small filter over each of the ${c} channels separately, mixing neighbouring positions but never channels; ${field(t, ctx.crop)}.`;
+      return `${where[0]!.toUpperCase()}${where.slice(1)} slides its own ${t.kernel ?? 7}×${t.kernel ?? 7} filter over each of the ${c} channels separately, mixing neighbouring positions but never channels; ${field(t, ctx.crop)}.`;
     case 'norm':
       return `Inside ${where}, layer normalisation rescales the ${c} channels at every position to zero mean and unit variance, then applies its learned scale and shift${cl}.`;
     case 'fc1':
@@ -36,7 +36,7 @@ export function describeTap(t: TapGeometry, ctx: TextContext): string {
     case 'grn':
       return `Inside ${where}, Global Response Normalisation (ConvNeXt V2) weighs each of the ${c} detectors by how strongly it responds over the whole photo compared with the others, so detectors compete${cl}.`;
     case 'fc2':
-      return `Inside ${where}, a second linear layer projects the detectors back to ${c} channels: the block's update, before it is scaled and added to the block's input${cl}.`;
+      return `Inside ${where}, a second linear layer projects the detectors back to ${c} channels: the block's update, ${t.layerScale ? 'which is scaled (layer scale) and then added' : 'which is then added'} to the block's input${cl}.`;
     default:
       break;
   }
