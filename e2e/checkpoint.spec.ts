@@ -42,6 +42,7 @@ test.beforeAll(async () => {
     repo(V2_BIN, 'hf-convnextv2-bin', ['pytorch_model.bin', 'config.json', 'preprocessor_config.json']),
     { id: 'convlens-test/huge-checkpoint', files: { 'model.safetensors': Buffer.from('x') }, listedSizes: { 'model.safetensors': 3_000_000_000 } },
   ]);
+  mirror.otherSite.set(`/models/${tutorial.file}`, readFileSync(resolve(tutorial.dir, tutorial.file)));
 });
 test.afterAll(async () => {
   await mirror?.close();
@@ -111,8 +112,19 @@ test('Download model (.onnx): the built graph and a manifest.json whose checksum
   expect(manifest.derived).toBeUndefined();
 });
 
+test('a Model URL on another site pointing at a .pth builds it; Food-101 names for its 101-way head, said so', async ({ page }) => {
+  await start(page);
+  await page.getByLabel('Model URL').fill(`https://models.example.org/models/${tutorial.file}`);
+  await page.getByRole('button', { name: 'Load model' }).click();
+  await waitForName(page, tutorial.file);
+  await expect(page.getByTestId('model-input')).toContainText("Food-101 labels (torchvision's order)");
+  await expect(page.getByLabel('Layer', { exact: true }).locator('option[value="features.0.0"]')).toHaveCount(1);
+});
+
 test('the one-click offer builds the trained timm ConvNeXt-Atto from its model.safetensors; the link, the cache and offline reload work', async ({ page, context }) => {
   await start(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('region', { name: 'Trained network' }).screenshot({ path: `${SHOTS}/checkpoint-offer.png` });
   await page.getByRole('button', { name: 'See a trained network: 15 MB download' }).click();
   await waitForName(page, ATTO);
   await expect(page.getByLabel('Model', { exact: true })).toHaveValue(`hf:${ATTO}`);
@@ -152,7 +164,11 @@ test('a pytorch_model.bin-only repo (transformers ConvNeXt V2) loads by id, with
   const grn = v2.taps.find((t) => t.name.endsWith('.grn'))!;
   await expect(page.getByLabel('Layer', { exact: true }).locator(`option[value="${grn.name}"]`)).toHaveCount(1);
   expect(new URL(page.url()).searchParams.get('model')).toBe(`hf:${V2_BIN}:pytorch_model.bin`);
-  await page.screenshot({ path: `${SHOTS}/checkpoint-hub-bin.png` });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('region', { name: 'Models' }).screenshot({ path: `${SHOTS}/checkpoint-hub-bin-model-panel.png` });
+  await page.locator('[data-testid="hub-repo"]').screenshot({ path: `${SHOTS}/checkpoint-hub-bin-weights.png` });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/checkpoint-hub-bin-phone.png` });
 });
 
 async function stillUsable(page: Page): Promise<void> {

@@ -10,6 +10,7 @@ import { addGraphOutputs } from '../model/onnxProto';
 import { openSession, type GpuDeviceWatch, type OpenSession, type Session } from './backend';
 import { analyseGraph, probe, type ForeignGraph } from './foreignModel';
 import { readModelSource, sha256Hex, type ExternalData, type ModelDownloads } from './modelBytes';
+import { isCheckpointName } from '../checkpoint/readCheckpoint';
 import { buildCheckpointModel } from './checkpointLoad';
 import type { BackendChoice, CheckpointBuild, ModelSource, ProgressStage } from './protocol';
 import { WorkerError } from './workerError';
@@ -52,11 +53,13 @@ export interface LoadContext {
 export async function loadModel(request: LoadRequest, ctx: LoadContext): Promise<Loaded> {
   let given = request.manifest;
   let { bytes, externalData, fileName, fromCache } = await readModelSource(request.source, ctx.progress, ctx.downloads);
-  if (request.checkpoint) {
-    ({ onnx: bytes, manifest: given } = buildCheckpointModel(bytes, fileName, request.checkpoint, ctx.progress));
+  // A *Model URL* ending in .safetensors/.pth/.pt/.bin is a checkpoint too, built with no companion files.
+  const checkpoint = request.checkpoint ?? (!given && isCheckpointName(fileName) ? {} : undefined);
+  if (checkpoint) {
+    ({ onnx: bytes, manifest: given } = buildCheckpointModel(bytes, fileName, checkpoint, ctx.progress));
   }
   const digest = await sha256Hex(bytes);
-  if (given && !request.checkpoint && digest !== given.file.sha256) {
+  if (given && !checkpoint && digest !== given.file.sha256) {
     throw new WorkerError('model-invalid', `model.onnx does not match its manifest: sha256 is ${digest.slice(0, 12)}…, the manifest says ${given.file.sha256.slice(0, 12)}…. The file may be truncated or from another export.`);
   }
   let foreign: ForeignGraph | null = null;
