@@ -27,7 +27,9 @@ function randomGraph(next: () => number, size: number): OnnxSummary {
   const nodes: OnnxNode[] = Array.from({ length: size }, (_, i) => {
     const opType = OPS[Math.floor(next() * OPS.length)]!;
     const inputs = opType === 'Constant' ? [] : Array.from({ length: 1 + Math.floor(next() * 3) }, () => (next() < 0.05 ? '' : values()));
-    return { name: `n${i}`, opType, domain: next() < 0.05 ? 'com.microsoft' : '', inputs, outputs: [`v${i}`], ints: next() < 0.3 ? { perm: [1, 0], group: [2] } : {}, scalars: next() < 0.3 ? { transB: 1, axis: Math.floor(next() * 5) - 2 } : undefined };
+    const node: OnnxNode = { name: `n${i}`, opType, domain: next() < 0.05 ? 'com.microsoft' : '', inputs, outputs: [`v${i}`], ints: next() < 0.3 ? { perm: [1, 0], group: [2] } : {} };
+    if (next() < 0.3) node.scalars = { transB: 1, axis: Math.floor(next() * 5) - 2 };
+    return node;
   });
   return { irVersion: 8, producer: '', opsets: [], metadata: {}, inputs: [{ name: 'input', elemType: 1, dims: null }], outputs: [], nodes };
 }
