@@ -106,10 +106,24 @@ test('Download model (.onnx): the built graph and a manifest.json whose checksum
   await page.getByRole('button', { name: 'Download model (.onnx)' }).click();
   await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
   const onnx = downloads.find((d) => d.name === 'convnext_food101.onnx')!;
-  const manifest = JSON.parse(downloads.find((d) => d.name === 'manifest.json')!.bytes.toString()) as { file: { name: string; sha256: string; bytes: number }; taps: { name: string }[]; derived?: unknown };
+  const manifest = JSON.parse(downloads.find((d) => d.name === 'manifest.json')!.bytes.toString()) as { id: string; file: { name: string; sha256: string; bytes: number }; taps: { name: string }[]; derived?: unknown };
+  expect(manifest.id).toBe('convnext-food101');
   expect(manifest.file).toMatchObject({ name: 'convnext_food101.onnx', bytes: onnx.bytes.length, sha256: createHash('sha256').update(onnx.bytes).digest('hex') });
   expect(manifest.taps.map((t) => t.name)).toEqual(expect.arrayContaining(['features.0.0', 'features.1.0.block.0']));
   expect(manifest.derived).toBeUndefined();
+
+  // Bundled as model/README.md says (a folder under models/ and an index.json entry), it loads as a bundled model.
+  const index = JSON.parse(readFileSync(resolve(ROOT, 'public/models/index.json'), 'utf8')) as { models: unknown[] };
+  index.models.push({ id: 'convnext-food101', displayName: 'Food-101 (bundled)', manifest: 'convnext-food101/manifest.json', trained: true, bytes: onnx.bytes.length });
+  await page.route('**/models/index.json', (route) => route.fulfill({ json: index }));
+  await page.route('**/models/convnext-food101/manifest.json', (route) => route.fulfill({ body: downloads.find((d) => d.name === 'manifest.json')!.bytes, contentType: 'application/json' }));
+  await page.route('**/models/convnext-food101/convnext_food101.onnx', (route) => route.fulfill({ body: onnx.bytes, contentType: 'application/octet-stream' }));
+  await page.goto('./?modelId=convnext-food101');
+  await waitForName(page, 'convnext_food101.pth'); // the manifest's own displayName
+  await expect(page.getByLabel('Model', { exact: true })).toHaveValue('convnext-food101');
+  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+  await waitForResult(page, 'coffee.png');
+  await expect(page.getByLabel('Layer', { exact: true }).locator('option[value="features.1.0.block.0"]')).toHaveCount(1);
 });
 
 test('a Model URL on another site pointing at a .pth builds it; Food-101 names for its 101-way head, said so', async ({ page }) => {

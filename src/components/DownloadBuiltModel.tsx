@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { errorText } from '../app/errorText';
-import type { Manifest } from '../model/manifest';
+import { bundledManifest } from '../checkpoint/bundledManifest';
 import { selectModel, useAppStore } from '../store/store';
 import { inferenceClient } from '../store/workerClient';
 
@@ -22,12 +22,6 @@ function save(blob: Blob, fileName: string): void {
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The manifest a bundled copy loads with: this file's checksum, and no `derived` (its labels and input are settled). */
-export function bundledManifest(manifest: Manifest, sha256: string, bytes: number): Manifest {
-  const { derived: _derived, ...rest } = manifest;
-  return { ...rest, file: { ...manifest.file, sha256, bytes } };
 }
 
 export function DownloadBuiltModel() {
