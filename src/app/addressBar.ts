@@ -22,6 +22,7 @@ export function viewStateOf(s: AppState): UrlViewState {
     view: s.view,
   };
   if (s.selectedChannel !== null) state.channel = s.selectedChannel;
+  if (s.selectedChannel !== null && s.selectedPosition) state.at = `${s.selectedPosition.row},${s.selectedPosition.col}`;
   if (s.sortKey !== 'index') state.sort = s.sortKey;
   // An own photo cannot travel in a link; only a bundled sample's id can.
   const sample = s.activations ? s.activations.sampleId : (s.photos.main?.sampleId ?? null);
@@ -49,6 +50,12 @@ export function applyViewState(state: UrlViewState): void {
   if (state.first !== undefined) patch.firstChannel = state.first;
   if (state.count !== undefined) patch.channelCount = state.count;
   if (state.channel !== undefined && state.channel < channels) patch.selectedChannel = state.channel;
+  // ?at=ROW,COL opens the channel's detail at that position, when it lies inside the layer's map.
+  const [row, col] = (state.at ?? '').split(',').map(Number) as [number, number];
+  if (patch.selectedChannel !== undefined && state.at && layer && row < (layer.shape[1] ?? 1) && col < (layer.shape[2] ?? 1)) {
+    patch.selectedPosition = { row, col };
+    patch.detailOpen = true;
+  }
   if (state.norm) patch.normalisation = state.norm;
   if (state.cmap) patch.colormap = state.cmap;
   if (state.view) patch.view = state.view;

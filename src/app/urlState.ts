@@ -24,10 +24,12 @@ export interface UrlViewState {
   compare?: string;
   view?: MainView;
   sort?: ChannelSortKey;
+  /** The explained position of the selected channel, "ROW,COL" (issue 27). */
+  at?: string;
 }
 
 /** Parameters this module owns; everything else in the query (e.g. ?backend=) is left alone. */
-const KEYS = ['layer', 'first', 'count', 'channel', 'norm', 'cmap', 'sample', 'compare', 'view', 'sort'] as const;
+const KEYS = ['layer', 'first', 'count', 'channel', 'norm', 'cmap', 'sample', 'compare', 'view', 'sort', 'at'] as const;
 
 function nonNegativeInt(v: string | null, max = 1_000_000): number | undefined {
   if (v === null || !/^\d{1,7}$/.test(v)) return undefined;
@@ -60,6 +62,8 @@ export function decodeViewState(search: string): UrlViewState {
   if (view && (MAIN_VIEWS as readonly string[]).includes(view)) out.view = view as MainView;
   const sort = p.get('sort');
   if (sort && isSortKey(sort)) out.sort = sort;
+  const at = p.get('at');
+  if (at && /^\d{1,4},\d{1,4}$/.test(at)) out.at = at;
   return out;
 }
 

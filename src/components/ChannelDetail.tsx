@@ -8,6 +8,8 @@ import { positionAt, receptiveFieldBox } from '../render/receptiveField';
 import { useAppStore, selectActivations, selectColormap, selectCurrentTap, selectCurrentTensor, selectNormalisation } from '../store/store';
 import { asMap, layerStats } from '../render/layerData';
 import { moveChannel } from '../store/viewActions';
+import { logitsTap } from '../model/taps';
+import { ExplainPanel } from './ExplainPanel';
 
 /** Side of the enlarged channel in CSS pixels (the canvas itself is an integer upscale). */
 const DETAIL_SIDE = 336;
@@ -34,6 +36,9 @@ export function ChannelDetail() {
   const big = useRef<HTMLCanvasElement>(null);
   const photo = useRef<HTMLCanvasElement>(null);
   const [probe, setProbe] = useState<Probe | null>(null);
+  const picked = useAppStore((s) => s.selectedPosition);
+  const logits = useAppStore((s) => (s.model ? logitsTap(s.model.manifest) : null));
+  const top = useAppStore((s) => s.activations?.top5[0] ?? null);
 
   const show = open && channel !== null && !!raw && !!tap && !!activations;
   useEffect(() => {
@@ -48,6 +53,7 @@ export function ChannelDetail() {
   const h = tensor?.shape[1] ?? 0;
   const w = tensor?.shape[2] ?? 0;
   const valid = show && tensor && stats && channel < (tensor.shape[0] ?? 0);
+  const selected = picked && picked.row < h && picked.col < w ? picked : null;
 
   useLayoutEffect(() => {
     if (!valid || !big.current || !tensor || !stats) return;
@@ -67,14 +73,15 @@ export function ChannelDetail() {
     const { crop } = activations;
     const ctx = drawRgba(canvas, crop);
     if (!ctx) return;
-    if (!probe || !tap.receptiveField) return;
-    const box = receptiveFieldBox(tap.receptiveField, probe.row, probe.col, crop.width).clamped;
+    const at = probe ?? selected;
+    if (!at || !tap.receptiveField) return;
+    const box = receptiveFieldBox(tap.receptiveField, at.row, at.col, crop.width).clamped;
     ctx.fillStyle = 'rgba(255, 214, 0, 0.25)';
     ctx.fillRect(box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
     ctx.strokeStyle = '#ffd600';
     ctx.lineWidth = 2;
     ctx.strokeRect(box.x0 + 1, box.y0 + 1, Math.max(0, box.x1 - box.x0 - 2), Math.max(0, box.y1 - box.y0 - 2));
-  }, [valid, activations, tap, probe?.row, probe?.col]);
+  }, [valid, activations, tap, probe?.row, probe?.col, selected?.row, selected?.col]);
 
   // A probe left over from a larger layer would point outside this one.
   useEffect(() => {
@@ -84,7 +91,12 @@ export function ChannelDetail() {
   const title = tap && channel !== null ? `${tap.name} channel ${channel}` : 'Channel';
   const value = valid && probe && probe.row < h && probe.col < w ? tensor.data[channel * h * w + probe.row * w + probe.col]! : null;
   const rf = tap?.receptiveField ?? null;
-  const box = valid && probe && rf && activations ? receptiveFieldBox(rf, probe.row, probe.col, activations.crop.width) : null;
+  const fieldAt = probe ?? selected;
+  const box = valid && fieldAt && rf && activations ? receptiveFieldBox(rf, fieldAt.row, fieldAt.col, activations.crop.width) : null;
+  const selectedValue = valid && selected ? tensor.data[channel * h * w + selected.row * w + selected.col]! : null;
+  const pick = (p: Probe | null) => p && useAppStore.setState({ selectedPosition: { row: p.row, col: p.col } });
+  // The pooled features feed the class scores: the top class's score is explained below the pooled value.
+  const feedsHead = !!logits && !!tap && tap.kind === 'pool' && h === 1 && w === 1 && !!top;
 
   return (
     <dialog ref={dialog} className="detail" aria-labelledby="detail-title" onClose={() => useAppStore.setState({ detailOpen: false })}>
@@ -105,28 +117,47 @@ export function ChannelDetail() {
       {valid && tap && activations && (
         <div className="detail__body">
           <figure className="detail__figure">
+            <div className="detail__mapwrap">
             <canvas
               ref={big}
               className="detail__channel"
               tabIndex={0}
               role="img"
-              aria-label={`${title}, enlarged; arrow keys move the probe`}
+              aria-label={`${title}, enlarged; arrow keys move the probe, Enter or a click picks the position to explain`}
               data-testid="detail-channel"
               style={{ width: DETAIL_SIDE, height: (DETAIL_SIDE * h) / Math.max(w, 1) }}
               onPointerMove={(e) => {
                 const r = e.currentTarget.getBoundingClientRect();
                 setProbe(positionAt(e.clientX - r.left, e.clientY - r.top, r.width, r.height, w, h));
               }}
+              onClick={(e) => {
+                const r = e.currentTarget.getBoundingClientRect();
+                pick(positionAt(e.clientX - r.left, e.clientY - r.top, r.width, r.height, w, h));
+              }}
               onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  pick(probe ?? selected ?? { row: 0, col: 0 });
+                  return;
+                }
                 const step: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
                 const d = step[e.key];
                 if (!d) return;
                 e.preventDefault();
                 e.stopPropagation(); // the probe moves, not the channel or the layer
-                const from = probe ?? { row: 0, col: 0 };
+                const from = probe ?? selected ?? { row: 0, col: 0 };
                 setProbe({ row: Math.max(0, Math.min(h - 1, from.row + d[0])), col: Math.max(0, Math.min(w - 1, from.col + d[1])) });
               }}
             />
+            {selected && (
+              <div
+                className="detail__marker"
+                data-testid="detail-marker"
+                style={{ left: `${(selected.col / w) * 100}%`, top: `${(selected.row / h) * 100}%`, width: `${100 / w}%`, height: `${100 / h}%` }}
+              />
+            )}
+            </div>
             <figcaption aria-live="polite" data-testid="detail-probe">
               {value !== null && probe
                 ? `row ${probe.row}, column ${probe.col}: ${formatTickValue(value, 4)}`
@@ -163,6 +194,23 @@ export function ChannelDetail() {
           </dl>
         </div>
       )}
+      {valid && tap && selected && (
+        <>
+          <p className="detail__picked" data-testid="detail-picked">
+            Explained: row {selected.row}, column {selected.col} of channel {channel} ({formatTickValue(selectedValue!, 4)}). Click another position, or use the arrow keys and Enter.
+          </p>
+          <ExplainPanel tap={tap.name} position={{ channel, row: selected.row, col: selected.col }} mapValue={selectedValue} />
+          {feedsHead && logits && top && (
+            <ExplainPanel
+              tap={logits.name}
+              position={{ channel: top.index, row: 0, col: 0 }}
+              mapValue={activations.tensors.get(logits.name)?.data[top.index] ?? null}
+              heading={`How the score of the top class, “${top.label}”, is computed`}
+            />
+          )}
+        </>
+      )}
+      {valid && tap && !selected && <p className="detail__picked">Click a position of the map (or use the arrow keys and Enter) to see how its value is computed.</p>}
     </dialog>
   );
 }

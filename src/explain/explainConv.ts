@@ -6,7 +6,7 @@
  * g = the group of output channel o, K = input channels per group.
  */
 import type { ExplainPlan } from './explainPlan';
-import { largestFirst, sum, TOP_TERMS, type Cell, type ExplainTable, type Explanation, type Position, type Tensor } from './explanation';
+import { formatNumber, largestFirst, sum, TOP_TERMS, type Cell, type ExplainTable, type Explanation, type Position, type Tensor } from './explanation';
 
 type ConvPlan = Extract<ExplainPlan, { kind: 'conv' }>;
 type PoolPlan = Extract<ExplainPlan, { kind: 'pool' }>;
@@ -33,7 +33,18 @@ function grid(caption: string, values: (number | null)[][], padding = '0 (paddin
 
 const times = (a: readonly number[]) => a.join('×');
 
-export function explainConv(plan: ConvPlan, x: Tensor, w: Tensor, b: Tensor | null, p: Position): Explanation {
+/** The photo the graph input was made from: RGBA crop pixels and the normalisation, for the stem's input patch. */
+export interface PhotoPixels {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+const RGB = ['red', 'green', 'blue'];
+
+export function explainConv(plan: ConvPlan, x: Tensor, w: Tensor, b: Tensor | null, p: Position, photo: PhotoPixels | null = null): Explanation {
   const [cout, cinG, kh, kw] = w.dims as [number, number, number, number];
   const kernel: [number, number] = [kh, kw];
   const cin = x.dims[1]!;
@@ -64,7 +75,12 @@ export function explainConv(plan: ConvPlan, x: Tensor, w: Tensor, b: Tensor | nu
   } else {
     for (const c of detailed) {
       const of = `input channel ${c.k}`;
-      tables.push(grid(`Input patch (${shape}) of ${of}`, c.win), grid(`Kernel of output channel ${p.channel} for ${of}`, c.ker), grid(`Products x·w for ${of} (sum ${c.s})`, c.prod, '0'));
+      if (photo && c.k < 3 && photo.width === x.dims[3] && photo.height === x.dims[2]) {
+        // The stem reads the photo: its pixels (0–255) become (p / 255 − mean) / std.
+        const px = inputWindow({ dims: [1, 1, photo.height, photo.width], data: Float32Array.from({ length: photo.width * photo.height }, (_, i) => photo.rgba[i * 4 + c.k]!) }, 0, p, kernel, plan.strides, plan.pads, plan.dilations);
+        tables.push(grid(`Photo pixels (${RGB[c.k]}, 0–255) under the kernel; normalised as (pixel / 255 − ${photo.mean[c.k]}) / ${photo.std[c.k]}`, px));
+      }
+      tables.push(grid(`Input patch (${shape}) of ${of}`, c.win), grid(`Kernel of output channel ${p.channel} for ${of}`, c.ker), grid(`Products x·w for ${of} (sum ${formatNumber(c.s)})`, c.prod, '0'));
     }
   }
   if (!few) tables.push({ caption: `Sums of x·w per input channel, largest first`, columns: ['input channel', 'Σ x·w'], rows: shown.map((t) => [t.label.replace(': Σ x·w', ''), t.value]) });

@@ -4,7 +4,7 @@
  * explained value is computed here; every other number comes from the model's own run.
  */
 import type { ClassHead } from '../model/classHead';
-import { explainConv, explainPool } from './explainConv';
+import { explainConv, explainPool, type PhotoPixels } from './explainConv';
 import type { ExplainPlan } from './explainPlan';
 import { explainActivation, explainAdd, explainClassScore, explainLayerNorm, explainLinear, explainOther, type AddInput } from './explainOps';
 import { channelConstant, valueAt, type Explanation, type Position, type Tensor } from './explanation';
@@ -18,6 +18,8 @@ export interface ExplainData {
   head: ClassHead | null;
   /** Class names, for the class-score title. */
   labels?: readonly string[];
+  /** The photo behind the graph input `input`: the stem's patch is also shown as pixels. */
+  photo?: PhotoPixels & { input: string };
 }
 
 export class MissingInputError extends Error {
@@ -38,7 +40,7 @@ export function explainValue(plan: ExplainPlan, data: ExplainData, p: Position):
   const optional = (name: string | null) => (name ? constant(name) : null);
   switch (plan.kind) {
     case 'conv':
-      return explainConv(plan, tensor(plan.input.value), constant(plan.weight), optional(plan.bias), p);
+      return explainConv(plan, tensor(plan.input.value), constant(plan.weight), optional(plan.bias), p, data.photo?.input === plan.input.value ? data.photo : null);
     case 'pool':
       return explainPool(plan, tensor(plan.input.value), p);
     case 'layernorm': {

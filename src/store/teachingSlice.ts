@@ -21,6 +21,8 @@ export interface TeachingSlice {
   view: MainView;
   presenter: boolean;
   detailOpen: boolean;
+  /** The position of the selected channel whose value is explained ("How this value is computed"). */
+  selectedPosition: { row: number; col: number } | null;
   shortcutsOpen: boolean;
   overlaySource: OverlaySource;
   /** The result of the second photo of a comparison (photos.compare) and its run's progress. */
@@ -35,6 +37,7 @@ export const createTeachingSlice: StateCreator<AppState, [], [], TeachingSlice> 
   view: 'grid',
   presenter: false,
   detailOpen: false,
+  selectedPosition: null,
   shortcutsOpen: false,
   overlaySource: 'channel',
   compare: null,
