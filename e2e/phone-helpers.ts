@@ -42,3 +42,19 @@ export async function fitsThePhone(page: Page, width: number): Promise<void> {
   await noHorizontalScroll(page);
 }
 
+
+type TouchPoint = { x: number; y: number; id?: number };
+
+/**
+ * A real touch stroke, as a finger makes it: Chromium's touch events through the DevTools
+ * protocol (pointer events of type touch follow), each finger moving from its start to its
+ * end in `steps` moves.
+ */
+export async function touchStroke(page: Page, fingers: { from: TouchPoint; to: TouchPoint }[], steps = 8): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const at = (t: number) => fingers.map((f, id) => ({ x: f.from.x + (f.to.x - f.from.x) * t, y: f.from.y + (f.to.y - f.from.y) * t, id }));
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let i = 1; i <= steps; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(i / steps) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}

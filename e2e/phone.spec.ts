@@ -4,7 +4,7 @@
  * detail full screen with pinch-zoom, and the back camera asked for.
  */
 import { expect, test } from '@playwright/test';
-import { box, fitsThePhone, fullyOnScreen, uncoveredTiles } from './phone-helpers';
+import { box, fitsThePhone, fullyOnScreen, touchStroke, uncoveredTiles } from './phone-helpers';
 import { waitForResult } from './helpers';
 
 for (const [width, height] of [
@@ -74,3 +74,68 @@ test.describe('phone keyboard order', () => {
   });
 });
 
+
+test.describe('phone gestures', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('a sideways swipe on the grid steps through the layers as the map arrow keys do, and names the layer', async ({ page }) => {
+    await page.goto('?sample=coffee');
+    await waitForResult(page, 'coffee.png');
+    const layer = page.getByLabel('Layer', { exact: true });
+    const taps = await layer.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    const grid = await box(page.getByTestId('channel-grid'));
+    const y = grid.y + 150;
+    const swipe = (fromX: number, toX: number) => touchStroke(page, [{ from: { x: fromX, y }, to: { x: toX, y: y + 10 } }]);
+
+    await swipe(330, 60);
+    await expect(layer).toHaveValue(taps[1]!);
+    await expect(page.getByTestId('channel-grid')).toHaveAttribute('data-tap', taps[1]!);
+    await expect(page.getByTestId('swipe-layer')).toBeVisible();
+    await expect(page.getByTestId('swipe-layer')).toContainText(`${taps[1]} · `);
+    await expect(page.getByTestId('swipe-layer')).toContainText(`layer 2 of ${taps.length}`);
+    await page.screenshot({ path: 'screenshots/phone-swipe.png' });
+    await swipe(330, 60);
+    await expect(layer).toHaveValue(taps[2]!);
+    await swipe(60, 330);
+    await expect(layer).toHaveValue(taps[1]!);
+    await expect(page.getByTestId('swipe-layer')).toContainText(`layer 2 of ${taps.length}`);
+    // A stroke mostly downwards is a scroll, not a swipe.
+    await touchStroke(page, [{ from: { x: 300, y }, to: { x: 200, y: y - 200 } }]);
+    await expect(page.getByTestId('channel-grid')).toHaveAttribute('data-tap', taps[1]!);
+    // The name goes away by itself.
+    await expect(page.getByTestId('swipe-layer')).toBeHidden();
+    await fitsThePhone(page, 390);
+  });
+
+  test('a tile opens the channel detail full screen, and two fingers zoom its map', async ({ page }) => {
+    await page.goto('?sample=coffee');
+    await waitForResult(page, 'coffee.png');
+    await page.getByRole('button', { name: 'features.0.0 channel 2', exact: true }).tap();
+    const dialog = page.getByRole('dialog', { name: 'features.0.0 channel 2' });
+    await expect(dialog).toBeVisible();
+    const d = await box(dialog);
+    expect(d).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
+    const map = page.getByTestId('detail-channel');
+    const before = await box(map);
+    expect(before.width).toBeGreaterThan(300);
+    const cx = before.x + before.width / 2;
+    const cy = before.y + before.height / 2;
+    await touchStroke(page, [
+      { from: { x: cx - 30, y: cy }, to: { x: cx - 90, y: cy } },
+      { from: { x: cx + 30, y: cy }, to: { x: cx + 90, y: cy } },
+    ]);
+    // The fingers went from 60 to 180 px apart: three times the size, within a pixel per move.
+    await expect.poll(async () => Number(await map.getAttribute('data-zoom'))).toBeCloseTo(3, 1);
+    const after = await box(map);
+    expect(after.width / before.width).toBeCloseTo(3, 1);
+    await page.screenshot({ path: 'screenshots/phone-detail-zoomed.png' });
+    // The page itself did not zoom; closing the dialog undoes the zoom.
+    expect(await page.evaluate(() => visualViewport?.scale)).toBe(1);
+    await dialog.getByRole('button', { name: 'Close' }).tap();
+    await expect(dialog).toBeHidden();
+    await page.getByRole('button', { name: 'features.0.0 channel 2', exact: true }).tap();
+    await expect(dialog).toBeVisible();
+    expect(await map.getAttribute('data-zoom')).toBeNull();
+    expect((await box(map)).width).toBeCloseTo(before.width, 0);
+  });
+});

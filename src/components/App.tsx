@@ -31,6 +31,7 @@ import { FiltersView } from './FiltersView';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import { usePhoneLayout } from '../phone/usePhoneLayout';
 import { ControlsSheet } from '../phone/ControlsSheet';
+import { PhoneGestures } from '../phone/PhoneGestures';
 import './layout.css';
 import './teaching.css';
 
@@ -104,6 +105,7 @@ export function App() {
           {!phone && toolbar}
           {presenter && <PresenterCaption />}
           {view === 'journey' ? <JourneyView /> : view === 'compare' ? <CompareView /> : view === 'why' ? <WhyView /> : view === 'examples' ? <ExamplesView /> : view === 'filters' ? <FiltersView /> : <ChannelGrid />}
+          {phone && <PhoneGestures />}
         </section>
         {phone && (
           <aside className="rail rail--below" aria-label="Predictions and model">
