@@ -109,3 +109,34 @@ describe('readCheckpoint', () => {
     expect(['model.onnx', 'config.json', 'labels.txt'].some(isCheckpointName)).toBe(false);
   });
 });
+
+describe('readCheckpoint on forged views', () => {
+  /** views.pt with its pickle's shape of "row" (6,) replaced: the same bytes otherwise. */
+  function withRowShape(patch: (pickle: Uint8Array, at: number) => void): Uint8Array {
+    const bytes = fixtureBytes('views.pt').slice();
+    // BINUNICODE 'row' is followed, a few ops later, by its size tuple: BININT1 6, TUPLE1 (0x4b 0x06 0x85).
+    const rowAt = Buffer.from(bytes).indexOf(Buffer.from('row'));
+    const sizeAt = Buffer.from(bytes).indexOf(Buffer.from([0x4b, 0x06, 0x85]), rowAt);
+    expect(rowAt).toBeGreaterThan(0);
+    expect(sizeAt).toBeGreaterThan(rowAt);
+    patch(bytes, sizeAt);
+    return bytes;
+  }
+
+  it('refuses a view that runs past its storage', () => {
+    // Size 6 -> 250 with stride 1: the reader must say so, not read out of bounds.
+    const bytes = withRowShape((b, at) => (b[at + 1] = 250));
+    expect(() => readCheckpoint(bytes, 'views.pt')).toThrow('the tensor "row" reaches past the end of its storage');
+  });
+
+  it('refuses a broadcast view (stride 0) with more elements than its storage, which a forged file could use to make us allocate', () => {
+    const bytes = withRowShape((b, at) => {
+      b[at + 1] = 250;
+      // The stride tuple follows: BINPUT n, then BININT1 1, TUPLE1.
+      const strideAt = Buffer.from(b).indexOf(Buffer.from([0x4b, 0x01, 0x85]), at + 3);
+      expect(strideAt).toBeGreaterThan(at);
+      b[strideAt + 1] = 0;
+    });
+    expect(() => readCheckpoint(bytes, 'views.pt')).toThrow('the tensor "row" has more elements than its storage');
+  });
+});

@@ -49,10 +49,16 @@ export function readTorchZip(bytes: Uint8Array): WeightMap {
     return data;
   };
   const weights: WeightMap = new Map();
+  // Views may share a storage, so a tiny file could claim endless tensors over one storage: the
+  // float32 results may not outgrow the file by more than widening (×2) and a tied weight or two allow.
+  let budget = 4 * bytes.length + 1_000_000;
   for (const [name, value] of state.items) {
     if (typeof name !== 'string') continue;
     if (!(value instanceof PyObject) || value.kind !== 'tensor') continue; // e.g. a stray step count
-    weights.set(name, materialize(name, value.value as TensorRef, storageBytes));
+    const tensor = materialize(name, value.value as TensorRef, storageBytes);
+    budget -= tensor.data.byteLength;
+    if (budget < 0) throw new CheckpointError(`This PyTorch checkpoint is corrupted: its tensors (up to "${name}") hold far more values than the file has bytes.`);
+    weights.set(name, tensor);
   }
   if (weights.size === 0) throw new CheckpointError('This PyTorch checkpoint holds no tensors.');
   return weights;
@@ -83,6 +89,10 @@ function materialize(name: string, t: TensorRef, storageBytes: (key: string) => 
   for (let d = 0; d < t.shape.length; d++) last += (t.shape[d]! - 1) * t.strides[d]!;
   if (count > 0 && (last >= storageCount || last >= t.storage.count || t.offset >= storageCount)) {
     throw new CheckpointError(`This PyTorch checkpoint is truncated or corrupted: the tensor "${name}" reaches past the end of its storage.`);
+  }
+  if (count > storageCount) {
+    // Only a broadcast view (a zero stride) can, and a state dict never saves one; a forged file might, to make us allocate.
+    throw new CheckpointError(`This PyTorch checkpoint is corrupted: the tensor "${name}" has more elements than its storage.`);
   }
   const shape = [...t.shape];
   if (count === 0) return { name, dtype, shape, data: new Float32Array(0) };
