@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useAppStore, selectActivations } from '../store/store';
+import { ShareQrCode } from './ShareQrCode';
 
 /** Copies the link that restores this view, and says when the photo cannot travel with it. */
 export function ShareLink() {
@@ -21,6 +22,7 @@ export function ShareLink() {
       >
         Copy link to this view
       </button>
+      <ShareQrCode />
       {message && (
         <span className="hint" role="status">
           {message}
