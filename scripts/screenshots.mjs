@@ -60,6 +60,9 @@ const SHOTS = [
   { name: 'detail-1280x720', size: [1280, 720], query: '?sample=coffee&channel=3', detail: true },
   { name: 'filters-stem-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.0.0&channel=17', view: 'Filters' },
   { name: 'filters-linear-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.3.0.block.4&channel=5', view: 'Filters' },
+  // "How this value is computed" (issue 27): the channel detail opened at a position by its link, scrolled to the region.
+  { name: 'explain-depthwise-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.1.0.block.0&channel=4&at=20,30', explain: true },
+  { name: 'explain-gelu-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.1.0.block.4&channel=17&at=5,9', explain: true },
 ];
 
 const browser = await chromium.launch({
@@ -83,6 +86,11 @@ try {
         await page.locator('[data-testid=filter-tiles], [data-testid=weight-heatmap]').first().waitFor({ timeout: 60_000 });
       }
       if (shot.detail) await page.getByRole('button', { name: /channel 3$/ }).first().click();
+      if (shot.explain) {
+        const region = page.getByRole('region', { name: 'How this value is computed' });
+        await region.getByTestId('explain-result').waitFor({ timeout: 60_000 });
+        await region.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      }
       if (shot.fullPage) {
         // The grid paints tiles outside the window when they scroll in, or for print: a
         // full-page picture asks for the print paint, then returns to screen styles.

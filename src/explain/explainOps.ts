@@ -6,7 +6,7 @@
 import type { ClassHead } from '../model/classHead';
 import { activation, activationCurve, activationFormula, normalCdf } from './activations';
 import type { ExplainPlan, ValueRef } from './explainPlan';
-import { channelConstant, largestFirst, sum, valueAt, type ExplainTable, type Explanation, type Position, type Tensor } from './explanation';
+import { channelConstant, formatNumber, largestFirst, sum, valueAt, type ExplainTable, type Explanation, type Position, type Tensor } from './explanation';
 
 type Plan<K extends ExplainPlan['kind']> = Extract<ExplainPlan, { kind: K }>;
 
@@ -26,7 +26,7 @@ export function explainLayerNorm(plan: Plan<'layernorm'>, x: Tensor, gamma: Tens
   const normalised = (xc - mean) / Math.sqrt(variance + eps);
   const g = gamma ? channelConstant(gamma, p.channel) : 1;
   const b = beta ? channelConstant(beta, p.channel) : 0;
-  const terms = [{ label: `normalised × γ = ${normalised} × ${g}`, value: normalised * g }, ...(beta ? [{ label: 'β', value: b }] : [])];
+  const terms = [{ label: `normalised × γ = ${formatNumber(normalised)} × ${formatNumber(g)}`, value: normalised * g }, ...(beta ? [{ label: 'β', value: b }] : [])];
   return {
     title: `LayerNorm over the ${C} channels at this position`,
     op: plan.op,
@@ -86,7 +86,7 @@ export function explainActivation(plan: Plan<'activation'>, x: Tensor, params: R
     formula: activationFormula(plan.fn, params),
     steps,
     tables: [],
-    terms: [{ label: `${plan.fn}(${xv})`, value: y }],
+    terms: [{ label: `${plan.fn}(${formatNumber(xv)})`, value: y }],
     value: y,
     scale: Math.abs(xv),
     curve: { fn: plan.fn, points: activationCurve(plan.fn, xv, params), x: xv, y },
@@ -101,7 +101,7 @@ export interface AddInput {
 }
 
 export function explainAdd(plan: Plan<'add'>, values: AddInput[]): Explanation {
-  const terms = values.map((v) => ({ label: v.scale === undefined ? v.label : `γ × ${v.label} = ${v.scale} × ${v.scaled}`, value: v.value }));
+  const terms = values.map((v) => ({ label: v.scale === undefined ? v.label : `γ × ${v.label} = ${formatNumber(v.scale)} × ${formatNumber(v.scaled!)}`, value: v.value }));
   const scaled = values.some((v) => v.scale !== undefined);
   return {
     title: scaled ? 'Residual add with layer scale' : 'Add (residual connection)',
