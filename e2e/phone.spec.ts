@@ -139,3 +139,42 @@ test.describe('phone gestures', () => {
     expect((await box(map)).width).toBeCloseTo(before.width, 0);
   });
 });
+
+test.describe('phone portrait views', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('presenter view: only the caption and the grid, two large tiles a row', async ({ page }) => {
+    await page.goto('?sample=coffee');
+    await waitForResult(page, 'coffee.png');
+    await page.getByRole('button', { name: 'Presenter view' }).tap();
+    await expect(page.locator('.app')).toHaveClass(/app--presenter/);
+    await expect(page.getByTestId('presenter-caption')).toBeVisible();
+    await expect(page.locator('.crop__canvas')).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Controls' })).toBeHidden();
+    // Two columns of tiles at least 160 px wide, 6 or more wholly on the first screen.
+    expect(await uncoveredTiles(page, 160)).toBeGreaterThanOrEqual(6);
+    const xs = await page.locator('.channel-grid .tile').evaluateAll((ts) => [...new Set(ts.slice(0, 6).map((t) => Math.round(t.getBoundingClientRect().x)))]);
+    expect(xs).toHaveLength(2);
+    await fitsThePhone(page, 390);
+    await page.screenshot({ path: 'screenshots/phone-presenter.png' });
+  });
+
+  test('journey: one column of stages, each with its photo, mean and strongest channels within the width', async ({ page }) => {
+    await page.goto('?sample=coffee&view=journey');
+    await expect(page.getByTestId('journey-row')).toHaveCount(5, { timeout: 120_000 });
+    const rows = await page.getByTestId('journey-row').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().toJSON() as DOMRect));
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i]!.x).toBeCloseTo(rows[0]!.x, 0);
+      expect(rows[i]!.y).toBeGreaterThanOrEqual(rows[i - 1]!.y + rows[i - 1]!.height);
+    }
+    for (const r of rows) expect(r.x + r.width).toBeLessThanOrEqual(390);
+    // The images of a stage: three to a row, each at least 96 px.
+    const first = page.getByTestId('journey-row').first();
+    const images = await first.locator('canvas').evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().toJSON() as DOMRect));
+    expect(images).toHaveLength(6);
+    for (const b of images) expect(b.width).toBeGreaterThanOrEqual(96);
+    expect(new Set(images.map((b) => Math.round(b.x))).size).toBe(3);
+    await fitsThePhone(page, 390);
+    await page.screenshot({ path: 'screenshots/phone-journey.png' });
+  });
+});
