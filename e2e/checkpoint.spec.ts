@@ -126,6 +126,35 @@ test('Download model (.onnx): the built graph and a manifest.json whose checksum
   await expect(page.getByLabel('Layer', { exact: true }).locator('option[value="features.1.0.block.0"]')).toHaveCount(1);
 });
 
+test('Apply input settings rebuilds a torchvision checkpoint at another size and normalisation; the previous one stays on a refusal', async ({ page }) => {
+  await start(page);
+  await dropFiles(page, [{ name: tutorial.file, mimeType: 'application/octet-stream', buffer: readFileSync(resolve(tutorial.dir, tutorial.file)) }]);
+  await waitForName(page, tutorial.file);
+  const input = page.getByTestId('model-input');
+  await expect(input).toContainText('NCHW 1×3×224×224 · resize 236, centre crop 224');
+  // The select applies at once (a rebuild at the same size); the size waits for Apply.
+  await page.getByLabel('Input normalisation').selectOption('zero-one');
+  await expect(page.getByLabel('Input normalisation')).toHaveValue('zero-one', { timeout: 60_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'ready');
+  await expect(input).toContainText('1×3×224×224');
+  await page.getByLabel('Input size').fill('160');
+  await page.getByRole('button', { name: 'Apply input settings' }).click();
+  await expect(input).toContainText('NCHW 1×3×160×160 · resize 168, centre crop 160', { timeout: 60_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'ready');
+  await dropFiles(page, [photoFile(samplePath('coffee.png'))]);
+  await waitForResult(page, 'coffee.png');
+  const stem = await downloadLayer(page, 'features.0.0');
+  expect(stem.shape).toEqual([tutorial.taps[0]!.shape[0], 40, 40]);
+  await expect(page.getByLabel('Input normalisation')).toHaveValue('zero-one');
+
+  await page.getByLabel('Input size').fill('20');
+  await page.getByRole('button', { name: 'Apply input settings' }).click();
+  await expect(page.getByRole('alert')).toContainText('20×20');
+  await expect(input).toContainText('1×3×160×160');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('region', { name: 'Models' }).screenshot({ path: `${SHOTS}/checkpoint-input-settings.png` });
+});
+
 test('a Model URL on another site pointing at a .pth builds it; Food-101 names for its 101-way head, said so', async ({ page }) => {
   await start(page);
   await page.getByLabel('Model URL').fill(`https://models.example.org/models/${tutorial.file}`);

@@ -102,8 +102,9 @@ function InputSettings() {
   const preset = input.normalisation ?? 'imagenet';
   const choice = { size: input.cropSize, normalisation: preset, mean: input.mean, std: input.std };
   const fromRepo = inputFromRepo(input);
-  // A graph built from a checkpoint has its input size built in; its pipeline is the checkpoint family's own.
+  // A graph built from a checkpoint: its pipeline is the checkpoint family's own; another size rebuilds the graph.
   const builtHere = manifest.weights.source === 'checkpoint';
+  const sizeEditable = derived.dynamicSize || builtHere;
   const labelsText = {
     metadata: `${manifest.labels.length} labels from the model's metadata`,
     file: `${manifest.labels.length} labels from your labels.txt`,
@@ -117,19 +118,23 @@ function InputSettings() {
       <p className="hint">
         Input <code>{input.name}</code> · {input.layout} {input.shape.join('×')} · resize {input.resizeSize}, centre crop {input.cropSize} · {labelsText}
       </p>
-      {builtHere ? (
+      {builtHere && (
         <p className="hint" data-testid="model-input-source">
-          {manifest.weights.description}. Resize, crop and mean/std are that pipeline&apos;s own.
+          {manifest.weights.description}.{' '}
+          {fromRepo ? 'Resize, crop and mean/std follow its preprocessor_config.json.' : 'Another input size rebuilds the graph from the checkpoint.'}
         </p>
-      ) : fromRepo ? (
-        <p className="hint" data-testid="model-input-source">
-          Resize, crop and mean/std follow the repo&apos;s <code>preprocessor_config.json</code> exactly ({input.interpolation}); they are not
-          changed here, so the numbers stay those of the model&apos;s own pipeline.
-        </p>
+      )}
+      {fromRepo ? (
+        !builtHere && (
+          <p className="hint" data-testid="model-input-source">
+            Resize, crop and mean/std follow the repo&apos;s <code>preprocessor_config.json</code> exactly ({input.interpolation}); they are not
+            changed here, so the numbers stay those of the model&apos;s own pipeline.
+          </p>
+        )
       ) : (
         <>
           <div className="model-input__row">
-            {derived.dynamicSize && (
+            {sizeEditable && (
               <label className="field">
                 <span>Input size</span>
                 <input type="number" aria-label="Input size" min={16} max={1024} step={1} value={size} onChange={(e) => setSize(e.currentTarget.value)} />
@@ -178,7 +183,7 @@ function InputSettings() {
                 useAppStore.setState({ modelError: 'Mean and std need three numbers each, e.g. 0.5, 0.5, 0.5.' });
                 return;
               }
-              if (derived.dynamicSize && !(Number.isInteger(n) && n >= 16 && n <= 1024)) {
+              if (sizeEditable && !(Number.isInteger(n) && n >= 16 && n <= 1024)) {
                 useAppStore.setState({ modelError: 'The input size must be a whole number from 16 to 1024.' });
                 return;
               }

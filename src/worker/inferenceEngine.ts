@@ -86,8 +86,12 @@ export class InferenceEngine {
   }
 
   async configureInput(id: number, choice: InputChoice): Promise<void> {
-    const loaded = await reconfigureInput(this.loaded(), choice, this.progress(id));
+    const ctx = { progress: this.progress(id), downloads: this.downloads, gpu: this.gpu, onGpu: () => this.model?.backend.name === 'webgpu' };
+    const loaded = await reconfigureInput(this.loaded(), choice, ctx);
+    const previous = this.model;
     this.model = loaded.model;
+    // A checkpoint rebuilt at another size has a session of its own.
+    if (previous && previous.session !== loaded.model.session) await previous.session.release().catch(() => undefined);
     this.answerLoaded(id, loaded);
   }
 

@@ -4,8 +4,8 @@
  * backend, and a check that the session has what the manifest promises. Nothing here
  * replaces the model already loaded: on any failure that one stays usable.
  */
-import type { InputChoice } from '../model/deriveManifest';
-import type { Manifest } from '../model/manifest';
+import { inputSpecFor, type InputChoice } from '../model/deriveManifest';
+import type { InputSpec, Manifest } from '../model/manifest';
 import { addGraphOutputs } from '../model/onnxProto';
 import { openSession, type GpuDeviceWatch, type OpenSession, type Session } from './backend';
 import { analyseGraph, probe, type ForeignGraph } from './foreignModel';
@@ -21,6 +21,8 @@ export interface LoadedModel extends OpenSession {
   bytes: Uint8Array;
   externalData: ExternalData[];
   foreign: ForeignGraph | null;
+  /** A graph built from a checkpoint: where to read it again to rebuild at another input size. */
+  checkpoint: { source: ModelSource; build: CheckpointBuild } | null;
 }
 
 export interface LoadRequest {
@@ -85,16 +87,36 @@ export async function loadModel(request: LoadRequest, ctx: LoadContext): Promise
     await opened.session.release().catch(() => undefined); // the previous model stays loaded
     throw e;
   }
-  return { model: { ...opened, manifest, bytes: sessionBytes, externalData, foreign }, compileMs: performance.now() - started, fromCache };
+  const rebuild = checkpoint ? { source: request.source, build: checkpoint } : null;
+  return { model: { ...opened, manifest, bytes: sessionBytes, externalData, foreign, checkpoint: rebuild }, compileMs: performance.now() - started, fromCache };
 }
 
-/** A foreign model at another input size or normalisation: same session, manifest derived again. */
-export async function reconfigureInput(m: LoadedModel, choice: InputChoice, progress: LoadProgress): Promise<Loaded> {
+/**
+ * A foreign model at another input size or normalisation: same session, manifest derived again.
+ * A graph built from a checkpoint has its shapes fixed: it is read again (files, or Cache Storage
+ * for a URL) and rebuilt at the new size, in a new session; the old one stays until that works.
+ */
+export async function reconfigureInput(m: LoadedModel, choice: InputChoice, ctx: LoadContext): Promise<Loaded> {
+  const { progress } = ctx;
+  if (m.checkpoint) {
+    const build = { ...m.checkpoint.build, ...(choice.size !== undefined ? { inputSize: choice.size } : {}) };
+    const backend = m.backend.name;
+    const loaded = await loadModel({ source: m.checkpoint.source, manifest: null, backend, input: null, checkpoint: build }, ctx);
+    const input = withNormalisation(loaded.model.manifest.input, choice);
+    return { ...loaded, model: { ...loaded.model, manifest: { ...loaded.model.manifest, input } } };
+  }
   if (!m.foreign) throw new WorkerError('model-invalid', 'This model comes with its own manifest; its input is fixed.');
   progress('analyse', 0, null);
   const started = performance.now();
   const manifest = await probe(m.ort, m.session, m.foreign, choice);
   return { model: { ...m, manifest }, compileMs: performance.now() - started, fromCache: false };
+}
+
+/** The mean and std a choice names (a preset or custom), on an input that keeps its size and resize. */
+function withNormalisation(input: InputSpec, choice: InputChoice): InputSpec {
+  if (!choice.normalisation) return input;
+  const { mean, std, normalisation } = inputSpecFor({ name: input.name, layout: input.layout, size: input.cropSize }, choice);
+  return { ...input, mean, std, normalisation };
 }
 
 /** A manifest from another export would fail later, mid-lesson, with a worse message. */

@@ -90,6 +90,8 @@ export interface CheckpointBuild {
   preprocessorConfig?: unknown;
   /** A labels file chosen with the checkpoint. */
   labels?: string[];
+  /** Set by the worker only (*Apply input settings*): the square input size to rebuild the graph for. */
+  inputSize?: number;
 }
 
 /**
