@@ -123,6 +123,9 @@ test('the pooled feature and the top class score: mean over positions, head Laye
   const logits = await page.evaluate(() => Array.from(window.__convlens!.store.getState().activations!.tensors.get('logits')!.data));
   expectSameValue(await explainedValue(score), Math.max(...logits));
   await score.screenshot({ path: `${SHOTS}/logit-region.png` });
+  await page.getByRole('button', { name: /Why “.+”\? Where in the photo its evidence lies/ }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect.poll(() => page.url()).toContain('view=why');
 });
 
 test('Play slides the kernel and fills the output map, Pause stops it; with reduced motion it steps on demand', async ({ page }) => {

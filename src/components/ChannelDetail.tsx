@@ -208,6 +208,11 @@ export function ChannelDetail() {
               heading={`How the score of the top class, “${top.label}”, is computed`}
             />
           )}
+          {feedsHead && logits && top && (
+            <button type="button" className="link-button" onClick={() => useAppStore.setState({ view: 'why', detailOpen: false })}>
+              Why “{top.label}”? Where in the photo its evidence lies (the Why view)
+            </button>
+          )}
         </>
       )}
       {valid && tap && !selected && <p className="detail__picked">Click a position of the map (or use the arrow keys and Enter) to see how its value is computed.</p>}
