@@ -52,7 +52,9 @@ const SHOTS = [
   { name: 'app-1280x720', size: [1280, 720], query: '?sample=coffee' },
   { name: 'app-dark-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.3.0.block.0', theme: 'dark' },
   { name: 'app-1920x1080', size: [1920, 1080], query: '?sample=coffee' },
-  { name: 'app-phone', size: [390, 844], query: '?sample=coffee', fullPage: true },
+  // A phone's first screen, and its Controls sheet (the toolbar and the network map).
+  { name: 'app-phone', size: [390, 844], query: '?sample=coffee' },
+  { name: 'app-phone-controls', size: [390, 844], query: '?sample=coffee&layer=features.1.0.block.0', controls: true },
   { name: 'journey-1280x720', size: [1280, 720], query: '?sample=chelsea&view=journey', theme: 'dark' },
   { name: 'presenter-1280x720', size: [1280, 720], query: '?sample=coffee&layer=features.1.0.block.0', presenter: true },
   { name: 'strongest-1280x720', size: [1280, 720], query: '?sample=astronaut&view=strongest&layer=features.5.0.block.0' },
@@ -73,7 +75,9 @@ let failed = 0;
 try {
   for (const shot of SHOTS) {
     if (only && !only.includes(shot.name)) continue;
-    const context = await browser.newContext({ viewport: { width: shot.size[0], height: shot.size[1] }, serviceWorkers: 'allow', colorScheme: shot.theme ?? 'light' });
+    // A phone-sized picture is taken as a phone shows the page (a mobile viewport, touch).
+    const phone = shot.size[0] < 700;
+    const context = await browser.newContext({ viewport: { width: shot.size[0], height: shot.size[1] }, serviceWorkers: 'allow', colorScheme: shot.theme ?? 'light', isMobile: phone, hasTouch: phone });
     const page = await context.newPage();
     try {
       await page.goto(base + shot.query);
@@ -86,6 +90,7 @@ try {
         await page.locator('[data-testid=filter-tiles], [data-testid=weight-heatmap]').first().waitFor({ timeout: 60_000 });
       }
       if (shot.detail) await page.getByRole('button', { name: /channel 3$/ }).first().click();
+      if (shot.controls) await page.getByRole('button', { name: 'Controls' }).click();
       if (shot.explain) {
         const region = page.getByRole('region', { name: 'How this value is computed' });
         await region.getByTestId('explain-result').waitFor({ timeout: 60_000 });
