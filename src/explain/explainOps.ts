@@ -93,6 +93,42 @@ export function explainActivation(plan: Plan<'activation'>, x: Tensor, params: R
   };
 }
 
+/** GRN at one position: the channel's L2 norm over the map, divided by the mean norm of all channels. */
+export function explainGrn(plan: Plan<'grn'>, x: Tensor, gamma: Tensor, beta: Tensor, eps: number, p: Position): Explanation {
+  const d = x.dims;
+  const [C, H, W] = plan.input.layout === 'NCHW' ? [d[1]!, d[2]!, d[3]!] : [d[3]!, d[1]!, d[2]!];
+  const norms = Array.from({ length: C }, (_, c) => {
+    let s2 = 0;
+    for (let r = 0; r < H; r++) for (let col = 0; col < W; col++) s2 += valueAt(x, plan.input.layout, { channel: c, row: r, col }) ** 2;
+    return Math.sqrt(s2);
+  });
+  const meanNorm = sum(norms) / C;
+  const n = norms[p.channel]! / (meanNorm + eps);
+  const xv = valueAt(x, plan.input.layout, p);
+  const g = channelConstant(gamma, p.channel);
+  const b = channelConstant(beta, p.channel);
+  const terms = [{ label: `γ · x · N = ${formatNumber(g)} × ${formatNumber(xv)} × ${formatNumber(n)}`, value: g * xv * n }, { label: 'β', value: b }, { label: 'x (kept)', value: xv }];
+  return {
+    title: 'Global response normalisation (GRN, ConvNeXt V2)',
+    op: plan.op,
+    node: plan.node,
+    formula: `y = x + γ · (x · N) + β, N = ‖channel‖₂ over the ${H}×${W} map / (mean of the ${C} channels' norms + eps)`,
+    steps: [
+      { label: 'x', value: xv },
+      { label: `‖channel ${p.channel}‖₂`, value: norms[p.channel]! },
+      { label: 'mean norm', value: meanNorm },
+      { label: 'eps', value: eps },
+      { label: 'N', value: n },
+      { label: 'γ', value: g },
+      { label: 'β', value: b },
+    ],
+    tables: [{ caption: `The L2 norm of each of the ${C} channels over the map`, columns: ['channel', '‖x‖₂'], rows: norms.map((v, c) => [c, v]) }],
+    terms,
+    value: sum(terms.map((t) => t.value)),
+    scale: sum(terms.map((t) => Math.abs(t.value))),
+  };
+}
+
 export interface AddInput {
   label: string;
   value: number;

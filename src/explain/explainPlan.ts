@@ -40,6 +40,8 @@ export type ExplainPlan = PlanBase &
     | { kind: 'linear'; input: ValueRef; weight: string; transB: boolean; bias: string | null }
     | { kind: 'activation'; fn: ActivationFn; input: ValueRef; params: Record<string, number | string> }
     | { kind: 'add'; terms: AddTerm[] }
+    /** ConvNeXt V2's global response normalisation: x + γ·(x·N) + β, N = ‖x‖₂ over H, W / (its mean over channels + eps). */
+    | { kind: 'grn'; input: ValueRef; gamma: string; beta: string; eps: string }
     | { kind: 'pool'; pool: 'mean-all' | 'max' | 'average'; input: ValueRef; kernel: [number, number]; strides: [number, number]; pads: [number, number, number, number]; dilations: [number, number] }
     /** The class score: the head found by src/model/classHead.ts (it carries its own weights). */
     | { kind: 'class-score' }
@@ -157,6 +159,31 @@ function decomposedLayerNorm(g: GraphIndex, last: OnnxNode): ExplainPlan | null 
   return { kind: 'layernorm', op: 'LayerNorm (written out: ReduceMean, Sub, Pow, Sqrt, Div)', node: last.name, input: { value: sub!.inputs[0]!, layout: 'NCHW' }, gamma, beta, eps };
 }
 
+const sameAxes = (n: OnnxNode | undefined, ...accepted: string[]) => !!n && accepted.includes(n.ints.axes?.join(',') ?? '');
+
+/** GRN written out: Add(Add(Mul(Mul(x, Div(g, Add(ReduceMean(g), eps))), γ), β), x), g = ReduceL2(x) over H, W. */
+function grnPlan(g: GraphIndex, n: OnnxNode, layout: Layout): ExplainPlan | null {
+  const constIn = (m: OnnxNode | undefined) => m?.inputs.find((i) => g.isConstant(i)) ?? null;
+  const otherIn = (m: OnnxNode) => m.inputs.find((i) => !g.isConstant(i)) ?? '';
+  for (const [x, y] of [n.inputs, [...n.inputs].reverse()] as [string, string][]) {
+    const addBias = g.producers.get(y);
+    const beta = addBias?.opType === 'Add' ? constIn(addBias) : null;
+    const mulGamma = beta ? g.producers.get(otherIn(addBias!)) : undefined;
+    const gamma = mulGamma?.opType === 'Mul' ? constIn(mulGamma) : null;
+    const mulX = gamma ? g.producers.get(otherIn(mulGamma!)) : undefined;
+    if (!beta || !gamma || mulX?.opType !== 'Mul' || !mulX.inputs.includes(x)) continue;
+    const div = g.producers.get(mulX.inputs.find((i) => i !== x) ?? '');
+    const l2 = g.producers.get(div?.inputs[0] ?? '');
+    const addEps = g.producers.get(div?.inputs[1] ?? '');
+    const mean = addEps?.opType === 'Add' ? g.producers.get(otherIn(addEps)) : undefined;
+    const eps = constIn(addEps);
+    const [hw, c] = layout === 'NCHW' ? [['2,3', '-2,-1'], ['1', '-3']] : [['1,2'], ['3', '-1']];
+    if (div?.opType !== 'Div' || l2?.opType !== 'ReduceL2' || l2.inputs[0] !== x || !sameAxes(l2, ...hw) || mean?.opType !== 'ReduceMean' || mean.inputs[0] !== l2.outputs[0] || !sameAxes(mean, ...c) || !eps) continue;
+    return { kind: 'grn', op: 'GRN (ReduceL2, ReduceMean, Div, Mul, Add)', node: n.name, input: { value: x, layout }, gamma, beta, eps };
+  }
+  return null;
+}
+
 function addPlan(g: GraphIndex, n: OnnxNode, layout: Layout): ExplainPlan {
   // Add(bias, MatMul(x, W)): a Linear layer.
   const bias = n.inputs.find((i) => g.isConstant(i));
@@ -204,7 +231,7 @@ export function planExplanation(summary: OnnxSummary, value: string, options: { 
   if (ln) return ln;
   const act = activationPlan(g, n, L);
   if (act) return act;
-  if (n.opType === 'Add' && n.inputs.length === 2) return addPlan(g, n, L);
+  if (n.opType === 'Add' && n.inputs.length === 2) return grnPlan(g, n, L) ?? addPlan(g, n, L);
   if (n.opType === 'MatMul' && g.isConstant(n.inputs[1] ?? '') && L === 'NHWC') {
     return { kind: 'linear', op: 'MatMul', node: n.name, input: { value: n.inputs[0]!, layout: L }, weight: n.inputs[1]!, transB: false, bias: null };
   }
@@ -236,6 +263,7 @@ export function valuesNeeded(plan: ExplainPlan): string[] {
     case 'linear':
     case 'activation':
     case 'pool':
+    case 'grn':
       return [plan.input.value];
     case 'add':
       return plan.terms.flatMap((t) => ('ref' in t ? [t.ref.value] : []));
@@ -251,6 +279,7 @@ export function constantsNeeded(plan: ExplainPlan): string[] {
   const names: (string | null)[] = [];
   if (plan.kind === 'conv' || plan.kind === 'linear') names.push(plan.weight, plan.bias);
   if (plan.kind === 'layernorm') names.push(plan.gamma, plan.beta, typeof plan.eps === 'string' ? plan.eps : null);
+  if (plan.kind === 'grn') names.push(plan.gamma, plan.beta, plan.eps);
   if (plan.kind === 'add') for (const t of plan.terms) names.push('ref' in t ? t.scale : t.constant);
   if (plan.kind === 'activation') for (const v of Object.values(plan.params)) if (typeof v === 'string') names.push(v);
   return [...new Set(names.filter((n): n is string => !!n))];

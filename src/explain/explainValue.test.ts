@@ -16,6 +16,8 @@ import type { Manifest } from '../model/manifest';
 import { addGraphOutputs, readOnnx, type OnnxSummary } from '../model/onnxProto';
 import { ensureHubModel } from '../model/testing/hubModel';
 import { ensureTestModels, readTestModel, ROOT } from '../model/testing/testModels';
+import { buildFromCheckpoint } from '../checkpoint/buildFromCheckpoint';
+import { syntheticWeights } from '../checkpoint/testing/syntheticWeights';
 import type { ExplainPlan, Layout } from './explainPlan';
 import { setupExplanation } from './explainSetup';
 import { explainValue } from './explainValue';
@@ -81,6 +83,17 @@ const CASES: Case[] = [
     kinds: ['conv', 'layernorm', 'add', 'class-score'],
   },
 ];
+
+// A ConvNeXt V2 built in the page from a timm checkpoint (seeded synthetic weights): GRN, and 1×1 convs as Linear layers.
+const v2 = buildFromCheckpoint(syntheticWeights('timm-v2', { depths: [1, 2, 1, 1], widths: [8, 16, 24, 32], classes: 7 }), { fileName: 'x.pth', inputSize: 96 });
+CASES.push({
+  id: 'checkpoint-built ConvNeXt V2 (timm names)',
+  bytes: () => v2.onnx,
+  input: v2.manifest.input.name,
+  size: 96,
+  targets: () => v2.manifest.taps.map((t) => ({ value: t.output ?? t.name, kind: t.kind, isLogits: t.kind === 'logits' })),
+  kinds: ['conv', 'layernorm', 'activation', 'grn', 'add', 'pool', 'class-score'],
+});
 
 beforeAll(() => {
   ensureTestModels();

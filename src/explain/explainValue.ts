@@ -6,7 +6,7 @@
 import type { ClassHead } from '../model/classHead';
 import { explainConv, explainPool, type PhotoPixels } from './explainConv';
 import type { ExplainPlan } from './explainPlan';
-import { explainActivation, explainAdd, explainClassScore, explainLayerNorm, explainLinear, explainOther, type AddInput } from './explainOps';
+import { explainActivation, explainAdd, explainClassScore, explainGrn, explainLayerNorm, explainLinear, explainOther, type AddInput } from './explainOps';
 import { channelConstant, valueAt, type Explanation, type Position, type Tensor } from './explanation';
 
 export interface ExplainData {
@@ -65,6 +65,8 @@ export function explainValue(plan: ExplainPlan, data: ExplainData, p: Position):
       });
       return explainAdd(plan, inputs);
     }
+    case 'grn':
+      return explainGrn(plan, tensor(plan.input.value), constant(plan.gamma), constant(plan.beta), constant(plan.eps).data[0]!, p);
     case 'class-score': {
       const head = need(data.head, 'the class head');
       return explainClassScore(plan, head, tensor(head.featureValue), p, data.labels?.[p.channel] ?? `class ${p.channel}`);
