@@ -52,8 +52,8 @@ test.beforeEach(() => {
 });
 
 const status = (page: Page) => page.locator('p[role="status"]');
-/** Downloads of the Atto's weights, wherever the mirror serves them from (the Hub or its file CDN). */
-const safetensorsGets = () => mirror.requests.filter((r) => r.path.endsWith('/model.safetensors')).length;
+/** Downloads of the Atto's weights from the file CDN the Hub redirects LFS files to. */
+const safetensorsGets = () => mirror.requests.filter((r) => r.host === CDN_HOST && r.path.endsWith('/model.safetensors')).length;
 
 async function waitForName(page: Page, name: string): Promise<void> {
   await expect(status(page)).toContainText(name, { timeout: 120_000 });
@@ -212,6 +212,28 @@ test('a pytorch_model.bin-only repo (transformers ConvNeXt V2) loads by id, with
   await page.locator('[data-testid="hub-repo"]').screenshot({ path: `${SHOTS}/checkpoint-hub-bin-weights.png` });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${SHOTS}/checkpoint-hub-bin-phone.png` });
+});
+
+test('Cancel download stops a checkpoint download; the previous model stays and nothing is cached', async ({ page }) => {
+  await start(page);
+  // Trickle the Atto's weights (200 kB/s) through the file CDN the Hub redirects to.
+  const cdnPath = `/${ATTO}/${createHash('sha1').update(ATTO).digest('hex')}/model.safetensors`;
+  mirror.faults.set(cdnPath, { bytesPerSecond: 200_000 });
+  try {
+    await page.getByLabel('Hugging Face model').fill(ATTO);
+    await page.getByRole('button', { name: 'Load from Hugging Face' }).click();
+    const progress = page.getByTestId('hub-progress');
+    await expect.poll(async () => Number((await progress.textContent())?.split(' ')[0]), { timeout: 30_000 }).toBeGreaterThan(0.3);
+    await page.getByRole('button', { name: 'Cancel download' }).click();
+    await expect(page.getByTestId('hub-notice')).toHaveText(/^Download cancelled\. Still showing ConvNeXt-Atto/);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    expect(mirror.requests.some((r) => r.host === CDN_HOST && r.path === cdnPath)).toBe(true);
+    const cached = await page.evaluate(async () => ((await caches.has('convlens-models-v1')) ? (await (await caches.open('convlens-models-v1')).keys()).map((r) => r.url) : []));
+    expect(cached.filter((u) => u.endsWith('/model.safetensors'))).toEqual([]);
+  } finally {
+    mirror.faults.delete(cdnPath);
+  }
+  await stillUsable(page);
 });
 
 async function stillUsable(page: Page): Promise<void> {

@@ -28,6 +28,9 @@ export const OTHER_SITE_HOST = 'models.example.org';
 export const MIRROR_HOSTS = [HUB_HOST, CDN_HOST, OTHER_SITE_HOST];
 
 /** Chromium flags that send the mirror's host names to it and accept its certificate. */
+/** Weights files, stored in LFS/Xet on the real Hub (listed with `lfs`, served through the CDN): ONNX files and checkpoints. */
+const isLfs = (path: string) => /\.(onnx|safetensors|bin|pth|pt)$/.test(path);
+
 export function mirrorArgs(port: number): string[] {
   return [`--host-resolver-rules=${MIRROR_HOSTS.map((h) => `MAP ${h} 127.0.0.1:${port}`).join(', ')}`, '--ignore-certificate-errors'];
 }
@@ -148,7 +151,7 @@ export async function startHubMirror(port: number, repos: MirrorRepo[]): Promise
         if (!repo) return send(res, 404, JSON.stringify({ error: 'Repository not found' }), 'application/json', { 'X-Error-Code': 'RepoNotFound' });
         const siblings = Object.entries(repo.files).map(([rfilename, bytes]) => {
           const size = repo.listedSizes?.[rfilename] ?? bytes.byteLength;
-          return rfilename.endsWith('.onnx') ? { rfilename, size, lfs: { size, sha256: createHash('sha256').update(bytes).digest('hex'), pointerSize: 134 } } : { rfilename, size };
+          return isLfs(rfilename) ? { rfilename, size, lfs: { size, sha256: createHash('sha256').update(bytes).digest('hex'), pointerSize: 134 } } : { rfilename, size };
         });
         return send(res, 200, JSON.stringify({ _id: sha(repo.id).slice(0, 24), id: repo.id, modelId: repo.id, sha: sha(repo.id), private: false, library_name: 'transformers.js', siblings }));
       }
@@ -158,7 +161,7 @@ export async function startHubMirror(port: number, repos: MirrorRepo[]): Promise
         if (!repo || !repo.files[file[3]!]) return send(res, 404, 'Entry not found', 'text/plain', { 'X-Error-Code': 'EntryNotFound' });
         const bytes = repo.files[file[3]!]!;
         // Small files come straight from the Hub; LFS files redirect to the CDN, as on the real Hub.
-        if (!file[3]!.endsWith('.onnx')) return send(res, 200, bytes, 'application/json', { 'X-Repo-Commit': sha(repo.id) });
+        if (!isLfs(file[3]!)) return send(res, 200, bytes, 'application/json', { 'X-Repo-Commit': sha(repo.id) });
         res.writeHead(302, { ...CORS, Location: `https://${CDN_HOST}/${repo.id}/${sha(repo.id)}/${file[3]}`, 'X-Repo-Commit': sha(repo.id), 'Content-Length': '0' });
         res.end();
         return;
