@@ -21,6 +21,7 @@ const MIRROR_PORT = Number(process.env.E2E_PORT ?? 4173) + 100;
 const SHOTS = process.env.E2E_SHOTS ?? 'screenshots';
 const ATTO = 'timm/convnext_atto.d2_in1k';
 const V2_BIN = 'convlens-test/convnextv2-bin';
+const FEMTO = 'lakshyaM/convnextv2_femto_food101';
 
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, '--disable-gpu', ...mirrorArgs(MIRROR_PORT)] } });
 
@@ -40,6 +41,8 @@ test.beforeAll(async () => {
   mirror = await startHubMirror(MIRROR_PORT, [
     repo(ATTO, 'timm-atto', ['model.safetensors', 'config.json']),
     repo(V2_BIN, 'hf-convnextv2-bin', ['pytorch_model.bin', 'config.json', 'preprocessor_config.json']),
+    // Stands in for the Food-101 ConvNeXt V2-Femto preset: a transformers ConvNeXt V2 saved as model.safetensors.
+    repo(FEMTO, 'hf-convnext', ['model.safetensors', 'config.json', 'preprocessor_config.json']),
     { id: 'convlens-test/huge-checkpoint', files: { 'model.safetensors': Buffer.from('x') }, listedSizes: { 'model.safetensors': 3_000_000_000 } },
   ]);
   mirror.otherSite.set(`/models/${tutorial.file}`, readFileSync(resolve(tutorial.dir, tutorial.file)));
@@ -234,6 +237,16 @@ test('Cancel download stops a checkpoint download; the previous model stays and 
     mirror.faults.delete(cdnPath);
   }
   await stillUsable(page);
+});
+
+test('the presets in the Model menu: the ConvNeXt V2-Femto loads from the menu and the menu shows it', async ({ page }) => {
+  await start(page);
+  const menu = page.getByLabel('Model', { exact: true });
+  await expect(menu.locator('option', { hasText: 'ConvNeXt-Atto · ImageNet-1k · trained (timm/convnext_atto.d2_in1k, 15 MB)' })).toHaveCount(1);
+  await menu.selectOption({ label: 'ConvNeXt V2-Femto · Food-101 (lakshyaM/convnextv2_femto_food101, 20 MB)' });
+  await waitForName(page, FEMTO);
+  await expect(menu).toHaveValue(`hf:${FEMTO}`);
+  await expect(page.getByLabel('Weights').locator('option')).toHaveText([/^model\.safetensors · 0\.2 MB · built in the page$/]);
 });
 
 async function stillUsable(page: Page): Promise<void> {
