@@ -7,6 +7,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { ensureTestModels, testModelPath } from '../src/model/testing/testModels';
 import { waitForModel } from './helpers';
 
 const SHOTS = process.env.EXPLAIN_SHOTS ?? '/tmp/shots-explain';
@@ -147,4 +148,35 @@ test('Play slides the kernel and fills the output map, Pause stops it; with redu
   await expect(still.getByRole('button', { name: 'Play' })).toHaveCount(0);
   await still.getByRole('button', { name: 'Next position' }).click();
   await expect(still.locator('.play__now')).toContainText('Position 2 of 3136: row 0, column 1');
+});
+
+test('a foreign model (a torchvision resnet18 file): a 3×3 convolution over 64 channels, a ReLU and an Add, each equal to its map', async ({ page }) => {
+  test.setTimeout(300_000);
+  ensureTestModels();
+  await page.goto('./?sample=coffee&debug');
+  await waitForModel(page);
+  await page.getByLabel('Choose model').setInputFiles(testModelPath('resnet18.onnx'));
+  await expect(page.locator('p[role="status"]')).toContainText('resnet18.onnx', { timeout: 180_000 });
+  await expect(page.locator('p[role="status"]')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
+  const taps = await page.evaluate(() => window.__convlens!.store.getState().model!.manifest.taps.map((t) => ({ name: t.name, op: t.op ?? '', shape: t.shape })));
+  const pick = (op: string, nth: number) => taps.filter((t) => t.op === op)[nth]!;
+  for (const [tap, title] of [
+    [pick('Conv', 1), 'Convolution 3×3, 64 input channels'],
+    [pick('Relu', 1), 'Activation: ReLU'],
+    [pick('Add', 0), 'Add (residual connection)'],
+  ] as const) {
+    const [, h = 1, w = 1] = tap.shape;
+    const at = { row: Math.floor(h / 3), col: Math.floor((2 * w) / 3), channel: 6 };
+    await expect.poll(() => page.evaluate((name) => !!window.__convlens!.store.getState().activations?.tensors.get(name), tap.name), { timeout: 120_000 }).toBe(true);
+    await page.evaluate(
+      ({ name, at }) => window.__convlens!.store.setState({ selectedTap: name, selectedChannel: at.channel, selectedPosition: { row: at.row, col: at.col }, detailOpen: true }),
+      { name: tap.name, at },
+    );
+    const region = page.getByRole('dialog', { name: `${tap.name} channel 6` }).getByRole('region', { name: REGION });
+    await expect(region).toContainText(title);
+    await expect(region.getByTestId('explain-result')).toBeVisible();
+    await checkAgainstTensor(page, region, tap.name, at.channel, at.row, at.col);
+    if (tap.op === 'Conv') await expect(region.getByRole('table', { name: /Sums of x·w per input channel, largest first/ })).toContainText('the other 54 input channels');
+    await page.keyboard.press('Escape');
+  }
 });

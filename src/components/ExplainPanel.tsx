@@ -106,6 +106,9 @@ function ExplanationView({ e, mapValue }: { e: Explanation; mapValue: number | n
         = {formatNumber(e.value)}
       </p>
       {mapValue !== null && <p className="explain__check">The map holds {formatNumber(mapValue)} at this position (the model's own run).</p>}
+      {mapValue !== null && Math.abs(e.value - mapValue) > 1e-3 * Math.max(Math.abs(mapValue), 0.01 * e.scale, 1e-6) && (
+        <p role="alert">This does not match the map: the explanation was read from another run than the one shown. Choose the photo again.</p>
+      )}
     </>
   );
 }
@@ -144,6 +147,7 @@ export function ExplainPanel({ tap, position, mapValue, heading = 'How this valu
           Running the photo once more to read the inputs of this layer…
         </p>
       )}
+      {state.status === 'camera' && <p>The maps follow the live camera. Pause it, or choose a photo, to see how a value is computed.</p>}
       {state.status === 'error' && <p role="alert">The explanation could not be computed: {state.message}</p>}
       {result && 'error' in result && <p role="alert">The explanation could not be computed: {result.error}</p>}
       {result && 'e' in result && result.e && <ExplanationView e={result.e} mapValue={mapValue} />}

@@ -5,12 +5,15 @@
  */
 import { useEffect, useState } from 'react';
 import { errorText } from '../app/errorText';
+import { useCameraStore } from '../camera/cameraStore';
 import { useAppStore } from '../store/store';
 import { inferenceClient } from '../store/workerClient';
 import type { ExplainInputs } from '../worker/protocol';
 
 export type ExplainInputsState =
   | { status: 'idle' }
+  /** The maps follow a live camera: each frame would need its own run, so nothing is asked. */
+  | { status: 'camera' }
   | { status: 'loading' }
   | { status: 'ready'; inputs: ExplainInputs }
   | { status: 'error'; message: string };
@@ -23,7 +26,8 @@ export function useExplainInputs(tap: string | null): ExplainInputsState {
   const runId = useAppStore((s) => s.activations?.runId ?? null);
   const modelId = useAppStore((s) => s.model?.manifest.id ?? null);
   const blob = useAppStore((s) => s.photos.main?.blob ?? null);
-  const key = tap && runId !== null && modelId && blob ? `${modelId}|${runId}|${tap}` : null;
+  const live = useCameraStore((s) => s.state === 'live' || s.state === 'starting');
+  const key = tap && runId !== null && modelId && blob && !live ? `${modelId}|${runId}|${tap}` : null;
   const [state, setState] = useState<{ key: string | null; value: ExplainInputsState }>({ key: null, value: { status: 'idle' } });
 
   useEffect(() => {
@@ -50,5 +54,6 @@ export function useExplainInputs(tap: string | null): ExplainInputsState {
     };
   }, [key, tap, blob]);
 
+  if (live) return { status: 'camera' };
   return state.key === key ? state.value : key ? { status: 'loading' } : { status: 'idle' };
 }
