@@ -118,45 +118,45 @@ export function ChannelDetail() {
         <div className="detail__body">
           <figure className="detail__figure">
             <div className="detail__mapwrap">
-            <canvas
-              ref={big}
-              className="detail__channel"
-              tabIndex={0}
-              role="img"
-              aria-label={`${title}, enlarged; arrow keys move the probe, Enter or a click picks the position to explain`}
-              data-testid="detail-channel"
-              style={{ width: DETAIL_SIDE, height: (DETAIL_SIDE * h) / Math.max(w, 1) }}
-              onPointerMove={(e) => {
-                const r = e.currentTarget.getBoundingClientRect();
-                setProbe(positionAt(e.clientX - r.left, e.clientY - r.top, r.width, r.height, w, h));
-              }}
-              onClick={(e) => {
-                const r = e.currentTarget.getBoundingClientRect();
-                pick(positionAt(e.clientX - r.left, e.clientY - r.top, r.width, r.height, w, h));
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') {
+              <canvas
+                ref={big}
+                className="detail__channel"
+                tabIndex={0}
+                role="img"
+                aria-label={`${title}, enlarged; arrow keys move the probe, Enter or a click picks the position to explain`}
+                data-testid="detail-channel"
+                style={{ width: DETAIL_SIDE, height: (DETAIL_SIDE * h) / Math.max(w, 1) }}
+                onPointerMove={(e) => {
+                  const r = e.currentTarget.getBoundingClientRect();
+                  setProbe(positionAt(e.clientX - r.left, e.clientY - r.top, r.width, r.height, w, h));
+                }}
+                onClick={(e) => {
+                  const r = e.currentTarget.getBoundingClientRect();
+                  pick(positionAt(e.clientX - r.left, e.clientY - r.top, r.width, r.height, w, h));
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    e.stopPropagation();
+                    pick(probe ?? selected ?? { row: 0, col: 0 });
+                    return;
+                  }
+                  const step: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+                  const d = step[e.key];
+                  if (!d) return;
                   e.preventDefault();
-                  e.stopPropagation();
-                  pick(probe ?? selected ?? { row: 0, col: 0 });
-                  return;
-                }
-                const step: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
-                const d = step[e.key];
-                if (!d) return;
-                e.preventDefault();
-                e.stopPropagation(); // the probe moves, not the channel or the layer
-                const from = probe ?? selected ?? { row: 0, col: 0 };
-                setProbe({ row: Math.max(0, Math.min(h - 1, from.row + d[0])), col: Math.max(0, Math.min(w - 1, from.col + d[1])) });
-              }}
-            />
-            {selected && (
-              <div
-                className="detail__marker"
-                data-testid="detail-marker"
-                style={{ left: `${(selected.col / w) * 100}%`, top: `${(selected.row / h) * 100}%`, width: `${100 / w}%`, height: `${100 / h}%` }}
+                  e.stopPropagation(); // the probe moves, not the channel or the layer
+                  const from = probe ?? selected ?? { row: 0, col: 0 };
+                  setProbe({ row: Math.max(0, Math.min(h - 1, from.row + d[0])), col: Math.max(0, Math.min(w - 1, from.col + d[1])) });
+                }}
               />
-            )}
+              {selected && (
+                <div
+                  className="detail__marker"
+                  data-testid="detail-marker"
+                  style={{ left: `${(selected.col / w) * 100}%`, top: `${(selected.row / h) * 100}%`, width: `${100 / w}%`, height: `${100 / h}%` }}
+                />
+              )}
             </div>
             <figcaption aria-live="polite" data-testid="detail-probe">
               {value !== null && probe
