@@ -41,6 +41,8 @@ export function reportRows(results) {
       [id, 'ready: first visit / reload (cached)', `${fmt(a.firstReadyMs)} / ${fmt(a.cachedReadyMs)} ms`, `download ${(a.downloadBytes / 1e6).toFixed(1)} MB`, ''],
       [id, 'peak memory (JS heap + WASM, page + workers)', `${(a.memoryBytes / 2 ** 20).toFixed(0)} MiB`, `growth ${fmt(a.memoryGrowth * 100, 1)}% over ${opts.runs} runs`, ''],
     );
+    const f = r.filters;
+    if (f) rows.push([id, `Filters view: ${f.tap}, ${f.outputs}×${f.inputs} ${f.kind} drawn`, `${fmt(f.paintMs)} ms`, `first request → drawn ${fmt(f.firstRequestMs)} ms (weight read in the worker)`, 'target ≤ 100 ms']);
     const o = r.occlusion;
     if (o) {
       rows.push(
