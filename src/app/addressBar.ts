@@ -22,7 +22,10 @@ export function viewStateOf(s: AppState): UrlViewState {
     view: s.view,
   };
   if (s.selectedChannel !== null) state.channel = s.selectedChannel;
-  if (s.selectedChannel !== null && s.selectedPosition) state.at = `${s.selectedPosition.row},${s.selectedPosition.col}`;
+  // The explained position, while it lies inside the current layer's map (another layer may be smaller).
+  const shape = s.model?.manifest.taps.find((t) => t.name === s.selectedTap)?.shape ?? [];
+  const at = s.selectedPosition;
+  if (s.selectedChannel !== null && at && at.row < (shape[1] ?? 1) && at.col < (shape[2] ?? 1)) state.at = `${at.row},${at.col}`;
   if (s.sortKey !== 'index') state.sort = s.sortKey;
   // An own photo cannot travel in a link; only a bundled sample's id can.
   const sample = s.activations ? s.activations.sampleId : (s.photos.main?.sampleId ?? null);
