@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { channelWindow } from '../render/gridLayout';
 import { cropBitmap } from '../examples/cropBitmaps';
 import { drawMosaic } from '../examples/drawMosaic';
+import { queuePaint } from '../examples/paintQueue';
 import { channelExamples, type Example, type TapTopK } from '../examples/topK';
 import type { Tap } from '../model/manifest';
 import { useAppStore } from '../store/store';
@@ -28,15 +29,16 @@ export function useMosaic(canvas: React.RefObject<HTMLCanvasElement | null>, exa
     let live = true;
     const wanted = examples.filter((e) => photos.has(e.photo));
     void Promise.all(wanted.map(async (e) => [e.photo, await cropBitmap(e.photo, photos.get(e.photo)!.image)] as const)).then(
-      (pairs) => {
-        const c = canvas.current;
-        const ctx = c?.getContext('2d');
-        if (!live || !c || !ctx) return;
-        const ratio = Math.min(2, window.devicePixelRatio || 1);
-        const px = Math.round(side * ratio);
-        if (c.width !== px) c.width = c.height = px;
-        drawMosaic(ctx, { examples, bitmaps: new Map(pairs), rf: tap?.receptiveField ?? null, grid: { height: t.height, width: t.width }, cropSize, side: px });
-      },
+      (pairs) =>
+        queuePaint(() => {
+          const c = canvas.current;
+          const ctx = c?.getContext('2d');
+          if (!live || !c || !ctx) return;
+          const ratio = Math.min(2, window.devicePixelRatio || 1);
+          const px = Math.round(side * ratio);
+          if (c.width !== px) c.width = c.height = px;
+          drawMosaic(ctx, { examples, bitmaps: new Map(pairs), rf: tap?.receptiveField ?? null, grid: { height: t.height, width: t.width }, cropSize, side: px });
+        }),
       () => undefined,
     );
     return () => {

@@ -21,6 +21,11 @@ let nextId = 1;
 let generation = 0;
 let pumping = false;
 let opening: Promise<void> | null = null;
+/** The model whose results are being read: a second sync for it waits instead of reading them again. */
+let syncing: { key: string; done: Promise<void> } | null = null;
+/** The examples are written to IndexedDB at most this often while running (and always at the end). */
+const SAVE_EVERY_MS = 2000;
+let lastSave = 0;
 
 /**
  * Where finding examples spent its time, summed over batches since the last reset (read by
@@ -114,9 +119,18 @@ export async function syncExamplesModel(): Promise<void> {
   if (!s.examplesReady || !s.model) return;
   const key = modelKey(s.model);
   if (s.exampleResults?.modelKey === key) return void pumpExamples();
-  const { results, means } = await loadResults(key);
-  const fresh: ExampleResults = { modelKey: key, state: results?.state ?? null, processed: new Set(results?.processed ?? []), means };
-  useAppStore.setState({ exampleResults: fresh, examplesRun: useAppStore.getState().examplesRun === 'running' ? 'running' : 'idle' });
+  if (syncing?.key === key) return syncing.done;
+  const done = (async () => {
+    const { results, means } = await loadResults(key);
+    const fresh: ExampleResults = { modelKey: key, state: results?.state ?? null, processed: new Set(results?.processed ?? []), means };
+    useAppStore.setState({ exampleResults: fresh, examplesRun: useAppStore.getState().examplesRun === 'running' ? 'running' : 'idle' });
+  })();
+  syncing = { key, done };
+  try {
+    await done;
+  } finally {
+    if (syncing?.done === done) syncing = null;
+  }
   void pumpExamples();
 }
 
@@ -141,7 +155,8 @@ export async function pumpExamples(): Promise<void> {
         results.modelKey,
       );
       const now = useAppStore.getState();
-      if (gen !== generation || now.exampleResults?.modelKey !== results.modelKey) continue;
+      // Forgotten, or another model's (or a re-read) results meanwhile: this batch belongs to none of them.
+      if (gen !== generation || now.exampleResults !== results) continue;
       await applyBatch(results, pending, reply);
       const t = examplesTimings;
       t.batches++;
@@ -188,11 +203,13 @@ async function applyBatch(results: ExampleResults, sent: readonly StoredPhoto[],
   }
   const replaced = new Map(cropped.map((p) => [p.id, p]));
   const next: ExampleResults = { modelKey: results.modelKey, state: reply.state ?? results.state, processed, means };
-  useAppStore.setState({
-    examplePhotos: s.examplePhotos.filter((p) => !skippedIds.has(p.id)).map((p) => replaced.get(p.id) ?? p),
-    exampleSkipped: skipped,
-    exampleResults: next,
-  });
-  await saveBatch(cropped, { modelKey: next.modelKey, state: next.state, processed: [...processed] }, newMeans, meta());
+  const photos = s.examplePhotos.filter((p) => !skippedIds.has(p.id)).map((p) => replaced.get(p.id) ?? p);
+  useAppStore.setState({ examplePhotos: photos, exampleSkipped: skipped, exampleResults: next });
+  // The examples (1.3 MB for Atto) are cloned into IndexedDB on the page's thread: every two
+  // seconds and at the end, not every batch. The crops and means are kept every batch.
+  const last = useAppStore.getState().examplesRun === 'cancelled' || photos.every((p) => processed.has(p.id));
+  const saveState = last || performance.now() - lastSave >= SAVE_EVERY_MS;
+  if (saveState) lastSave = performance.now();
+  await saveBatch(cropped, saveState ? { modelKey: next.modelKey, state: next.state, processed: [...processed] } : null, newMeans, meta(), next.modelKey);
   if (skippedIds.size > 0) await deletePhotos([...skippedIds], meta());
 }

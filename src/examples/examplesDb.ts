@@ -102,12 +102,12 @@ export async function deletePhotos(ids: readonly number[], meta: StoredMeta): Pr
   await done(tx);
 }
 
-/** One batch's outcome: the crops it made, the photos' means, and the examples with what they include. */
-export async function saveBatch(photos: readonly StoredPhoto[], results: StoredResults, means: ReadonlyMap<number, Float32Array>, meta: StoredMeta): Promise<void> {
+/** One batch's outcome: the crops it made, the photos' means, and (when given) the examples with what they include. */
+export async function saveBatch(photos: readonly StoredPhoto[], results: StoredResults | null, means: ReadonlyMap<number, Float32Array>, meta: StoredMeta, modelKey: string): Promise<void> {
   const tx = (await db()).transaction([PHOTOS, RESULTS, MEANS, META], 'readwrite');
   for (const p of photos) tx.objectStore(PHOTOS).put(p);
-  tx.objectStore(RESULTS).put(results);
-  for (const [id, m] of means) tx.objectStore(MEANS).put(m, meansKey(results.modelKey, id));
+  if (results) tx.objectStore(RESULTS).put(results);
+  for (const [id, m] of means) tx.objectStore(MEANS).put(m, meansKey(modelKey, id));
   tx.objectStore(META).put(meta, 'meta');
   await done(tx);
 }
