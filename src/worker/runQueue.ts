@@ -98,7 +98,8 @@ export class RunQueue {
     try {
       for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
         try {
-          if (this.gate && isPhoto(next)) await this.gate.promise;
+          // An examples batch waits too, so a test can cancel while one is surely in the worker.
+          if (this.gate && (isPhoto(next) || next.type === 'examples-batch')) await this.gate.promise;
           await this.hooks.handle(next);
         } catch (e) {
           const error = asWorkerError(e, 'internal');
