@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { box, fitsThePhone, fullyOnScreen, touchStroke, uncoveredTiles } from './phone-helpers';
-import { waitForResult } from './helpers';
+import { untrainedUrl, waitForResult } from './helpers';
 
 for (const [width, height] of [
   [390, 844],
@@ -57,6 +57,18 @@ for (const [width, height] of [
     });
   });
 }
+
+test.describe('phone 360×740 with the untrained network', () => {
+  test.use({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+
+  test('the offer of a trained network stays short: still 6 uncovered tiles of 96 px on the first screen', async ({ page }) => {
+    await page.goto(untrainedUrl('sample=coffee'));
+    await waitForResult(page, 'coffee.png');
+    await expect(page.getByRole('region', { name: 'Trained network' })).toBeVisible();
+    expect(await uncoveredTiles(page, 96)).toBeGreaterThanOrEqual(6);
+    await fitsThePhone(page, 360);
+  });
+});
 
 test.describe('phone keyboard order', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
