@@ -43,6 +43,8 @@ export function reportRows(results) {
     );
     const f = r.filters;
     if (f) rows.push([id, `Filters view: ${f.tap}, ${f.outputs}×${f.inputs} ${f.kind} drawn`, `${fmt(f.paintMs)} ms`, `first request → drawn ${fmt(f.firstRequestMs)} ms (weight read in the worker)`, 'target ≤ 100 ms']);
+    const x = r.explain;
+    if (x) rows.push([id, `How this value is computed: ${x.picks} positions of ${x.tap} picked (arrow, Enter)`, `${fmt(x.pickMs)} ms`, `Enter → value shown; worst ${fmt(x.worstPickMs)} ms; longest task ${x.longestTaskMs ? `${fmt(x.longestTaskMs)} ms` : 'none ≥ 50 ms'}`, 'target: no task ≥ 50 ms']);
     const o = r.occlusion;
     if (o) {
       rows.push(

@@ -21,6 +21,7 @@ import { chromium } from '@playwright/test';
 import { appRun, occlusionRun } from './appRun.mjs';
 import { bareRun, nativeRun, variantRuns } from './bareRuns.mjs';
 import { cameraRun } from './cameraRun.mjs';
+import { explainRun } from './explainRun.mjs';
 import { filtersRun } from './filtersRun.mjs';
 import { CAMERA_MODEL, CHROMIUM, CHROMIUM_ARGS, ISOLATION, OCCLUSION, fmt, log, machine, opts, root } from './lib.mjs';
 import { peerRun, stagePeer } from './peerRun.mjs';
@@ -104,6 +105,7 @@ async function modelSection(browser, id, native) {
   if (!opts.cameraOnly) log(`${id}: the app…`);
   const app = opts.cameraOnly ? null : await appRun(context, manifest, id);
   const filters = opts.cameraOnly ? null : await filtersRun(context, manifest, id);
+  const explain = opts.cameraOnly ? null : await explainRun(context, manifest, id);
   await context.close();
   let occlusion = null;
   if (id === opts.modelIds[0] && !opts.cameraOnly) {
@@ -118,7 +120,7 @@ async function modelSection(browser, id, native) {
     log(`${id}: live camera (fake device)…`);
     camera = await cameraSection(browser, manifest, id);
   }
-  return { modelBytes: manifest.file.bytes, taps: manifest.taps.length, ...native, bare, variants, app, filters, occlusion, camera };
+  return { modelBytes: manifest.file.bytes, taps: manifest.taps.length, ...native, bare, variants, app, filters, explain, occlusion, camera };
 }
 
 async function main() {
