@@ -149,6 +149,7 @@ export function ExamplesView() {
   const tap = useAppStore(selectCurrentTap);
   const [dragOver, setDragOver] = useState(false);
   const channel = useAppStore((s) => s.exampleChannel);
+  const presenter = useAppStore((s) => s.presenter);
 
   useEffect(() => void openExamples(), []);
   useEffect(() => void syncExamplesModel(), [model]);
@@ -170,13 +171,16 @@ export function ExamplesView() {
         void filesOfDrop(e.dataTransfer).then((files) => addExampleFiles(files));
       }}
     >
-      <Collection />
+      {/* Presenter view: the mosaics and the progress alone. */}
+      {!presenter && <Collection />}
       <Progress />
-      <div className="toolbar">
-        <ChannelControls />
-        <SortControls />
-        <Downloads />
-      </div>
+      {!presenter && (
+        <div className="toolbar">
+          <ChannelControls />
+          <SortControls />
+          <Downloads />
+        </div>
+      )}
       {!ready ? (
         <div className="grid-empty">Reading the kept photos…</div>
       ) : !table || !results?.state ? (

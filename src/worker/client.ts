@@ -121,6 +121,7 @@ export class InferenceClient {
       case 'layer-weights':
       case 'model-bytes':
       case 'examples-result':
+      case 'examples-maps':
         this.settle(message.id);
         p.resolve(message);
         return;
@@ -245,6 +246,13 @@ export class InferenceClient {
     const reply = await this.request({ type: 'examples-batch', photos, state, modelKey }, undefined, timeoutMs);
     if (reply.type !== 'examples-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
+  }
+
+  /** One channel's map of `tap` for each of a few kept crops (the Examples view's dialog). */
+  async examplesMaps(crops: Blob[], tap: string, channel: number): Promise<{ maps: Float32Array[]; height: number; width: number }> {
+    const reply = await this.request({ type: 'examples-maps', crops, tap, channel }, undefined, 120_000);
+    if (reply.type !== 'examples-maps') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
+    return { maps: reply.maps, height: reply.height, width: reply.width };
   }
 
   /** Stops a running occlusion between two batches; fire and forget (the occlusion itself answers). */

@@ -11,6 +11,7 @@ import { decodeImage } from '../image/decode';
 import { cropToRgba, toNormalisedCHW, toNormalisedHWC } from '../image/normaliseInput';
 import { preprocess } from '../image/preprocess';
 import type { RgbImage } from '../image/types';
+import type { InputSpec } from '../model/manifest';
 import { addPhotoTap, createTopK, tapGeometry, type TopKState } from '../examples/topK';
 import type { LoadedModel } from './modelLoad';
 import type { ExamplePhotoInput, ExamplePhotoOutput, ExamplesBatchResult, TapOutput } from './protocol';
@@ -23,6 +24,7 @@ export interface ExamplesBatchRequest {
 }
 
 type RunTaps = (m: LoadedModel, tensor: Float32Array) => Promise<TapOutput[]>;
+type RunTapsOnly = (m: LoadedModel, tensor: Float32Array, only: readonly string[]) => Promise<TapOutput[]>;
 
 /** Opaque RGBA (a kept crop) -> packed RGB, the layout the normaliser reads. */
 function rgbaToPackedRgb(rgba: Uint8ClampedArray, width: number, height: number): RgbImage {
@@ -33,6 +35,35 @@ function rgbaToPackedRgb(rgba: Uint8ClampedArray, width: number, height: number)
     data[o + 2] = rgba[i + 2]!;
   }
   return { width, height, data };
+}
+
+/** A kept crop, exactly the model's input size: normalised as it is, never resampled again. */
+function cropTensor(rgba: Uint8ClampedArray, width: number, height: number, input: InputSpec): Float32Array {
+  const rgb = rgbaToPackedRgb(rgba, width, height);
+  const rescale = input.convention === 'transformers' ? (input.rescaleFactor ?? 1 / 255) : undefined;
+  return (input.layout === 'NHWC' ? toNormalisedHWC : toNormalisedCHW)(rgb, input.mean, input.std, rescale);
+}
+
+/**
+ * The dialog's maps: one channel of one tap for a few kept crops (its 9 strongest photos),
+ * each H×W, row-major. A crop of another size goes through the model's own preprocessing.
+ */
+export async function runExampleMaps(m: LoadedModel, crops: readonly Blob[], tap: string, channel: number, run: RunTapsOnly): Promise<{ maps: Float32Array[]; height: number; width: number }> {
+  const input = m.manifest.input;
+  const maps: Float32Array[] = [];
+  let height = 1;
+  let width = 1;
+  for (const crop of crops) {
+    const d = await decodeImage(crop);
+    const tensor = d.width === input.cropSize && d.height === input.cropSize ? cropTensor(d.rgba, d.width, d.height, input) : preprocess(d.rgba, d.width, d.height, input).tensor;
+    const out = (await run(m, tensor, [tap]))[0]!;
+    const g = tapGeometry(out.name, out.dims);
+    height = g.height;
+    width = g.width;
+    const plane = g.height * g.width;
+    maps.push(out.data.slice(channel * plane, (channel + 1) * plane));
+  }
+  return { maps, height, width };
 }
 
 async function cropPng(rgba: Uint8ClampedArray, width: number, height: number): Promise<Blob> {
@@ -57,9 +88,7 @@ export async function runExamplesBatch(m: LoadedModel, request: ExamplesBatchReq
       ms.decode += performance.now() - t;
       t = performance.now();
       if (p.isCrop && decoded.width === input.cropSize && decoded.height === input.cropSize) {
-        const rgb = rgbaToPackedRgb(decoded.rgba, decoded.width, decoded.height);
-        const rescale = input.convention === 'transformers' ? (input.rescaleFactor ?? 1 / 255) : undefined;
-        tensor = (input.layout === 'NHWC' ? toNormalisedHWC : toNormalisedCHW)(rgb, input.mean, input.std, rescale);
+        tensor = cropTensor(decoded.rgba, decoded.width, decoded.height, input);
       } else {
         const pre = preprocess(decoded.rgba, decoded.width, decoded.height, input);
         tensor = pre.tensor;

@@ -35,6 +35,8 @@ function handle(request: QueuedRequest): Promise<void> {
       return engine.occlude(request.id, request);
     case 'examples-batch':
       return engine.examplesBatch(request.id, request);
+    case 'examples-maps':
+      return engine.examplesMaps(request.id, request);
     default:
       return assertNever(request, 'queued request');
   }
@@ -83,6 +85,7 @@ function receive(request: WorkerRequest): void {
     case 'explain-inputs':
     case 'occlude':
     case 'examples-batch':
+    case 'examples-maps':
       queue.enqueue(request);
       return;
     default: {

@@ -20,7 +20,7 @@ import { ModelDownloads } from './modelBytes';
 import { loadModel, reconfigureInput, type Loaded, type LoadedModel, type LoadProgress, type LoadRequest } from './modelLoad';
 import { runOcclusion } from './occlusion';
 import { ExplainRunner, explainTransferables } from './explainRun';
-import { runExamplesBatch, type ExamplesBatchRequest } from './examplesRun';
+import { runExampleMaps, runExamplesBatch, type ExamplesBatchRequest } from './examplesRun';
 import { topKBuffers } from '../examples/topK';
 import { transferablesOf, type BackendName, type CameraFrame, type DecodeInfo, type RunResult, type TapOutput, type WorkerResponse } from './protocol';
 import { OCCLUSION_CANCELLED } from './runQueue';
@@ -252,6 +252,12 @@ export class InferenceEngine {
     const result = await runExamplesBatch(m, request, (model, tensor) => this.runTaps(model, tensor, null));
     const buffers = [...(result.state ? topKBuffers(result.state) : []), ...result.photos.flatMap((p) => (p.means ? [p.means.buffer as ArrayBuffer] : []))];
     this.post({ type: 'examples-result', id, result }, buffers);
+  }
+
+  async examplesMaps(id: number, request: { crops: Blob[]; tap: string; channel: number }): Promise<void> {
+    const m = await this.current();
+    const { maps, height, width } = await runExampleMaps(m, request.crops, request.tap, request.channel, (model, tensor, only) => this.runTaps(model, tensor, only));
+    this.post({ type: 'examples-maps', id, maps, height, width }, maps.map((x) => x.buffer as ArrayBuffer));
   }
 
   /** Debug action 'lose-gpu': destroys the WebGPU device under the loaded model, as a driver reset would. */

@@ -225,7 +225,9 @@ export type WorkerRequest =
   /** Stops the model download in progress, if any (answered by that load's 'error' with code 'cancelled'). */
   | { type: 'cancel-download'; id: number }
   /** Examples view: a few photos through the model, their examples added to `state` (transferred both ways). */
-  | { type: 'examples-batch'; id: number; photos: ExamplePhotoInput[]; state: TopKState | null; modelKey: string };
+  | { type: 'examples-batch'; id: number; photos: ExamplePhotoInput[]; state: TopKState | null; modelKey: string }
+  /** Examples view's dialog: one channel's map of `tap` for each of a few kept crops. */
+  | { type: 'examples-maps'; id: number; crops: Blob[]; tap: string; channel: number };
 
 export type ErrorCode =
   | 'model-download'
@@ -259,6 +261,7 @@ export type WorkerResponse =
   /** Tensors and constants transferred, never copied. */
   | { type: 'explain-inputs'; id: number; inputs: ExplainInputs }
   | { type: 'examples-result'; id: number; result: ExamplesBatchResult }
+  | { type: 'examples-maps'; id: number; maps: Float32Array[]; height: number; width: number }
   | { type: 'error'; id: number; code: ErrorCode; message: string };
 
 /** Buffers that must travel in the transfer list of a run result (never copied). */

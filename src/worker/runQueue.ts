@@ -10,7 +10,7 @@ import type { RunSlot, WorkerRequest, WorkerResponse } from './protocol';
 import { asWorkerError } from './workerError';
 
 /** Requests that wait their turn; the others (cancels, debug) are answered at once. */
-export type QueuedRequest = Extract<WorkerRequest, { type: 'load-model' | 'configure-input' | 'run' | 'run-frame' | 'class-head' | 'explain-inputs' | 'occlude' | 'examples-batch' }>;
+export type QueuedRequest = Extract<WorkerRequest, { type: 'load-model' | 'configure-input' | 'run' | 'run-frame' | 'class-head' | 'explain-inputs' | 'occlude' | 'examples-batch' | 'examples-maps' }>;
 
 type PhotoRequest = Extract<QueuedRequest, { type: 'run' | 'run-frame' }>;
 
