@@ -193,6 +193,21 @@ test.describe('Examples view', () => {
     expect(await downloadCsv(page)).toBe(csv);
     expect((await workerStats(page)).runsExecuted).toBe(before);
 
+    // The layer's mosaics as one picture: 16 columns of 108 px mosaics, 40 stem channels in 3 rows.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download examples (.png)' }).click()]);
+    const picture = PNG.sync.read(readFileSync((await png.path())!));
+    expect([picture.width, picture.height]).toEqual([16 * 114 + 6, 28 + 3 * 130 + 6]);
+
+    // A tile opens its channel: the 9 photos (with the channel's maps, asked of the worker) and all photos ranked by its mean.
+    const tile = page.getByTestId('example-grid').getByRole('button').first();
+    const channel = Number(await tile.getAttribute('data-channel'));
+    await tile.click();
+    const dialog = page.getByRole('dialog', { name: `features.0.0 channel ${channel}` });
+    await expect(dialog.getByRole('img')).toHaveCount(9);
+    await expect(dialog.getByRole('list', { name: "Photos ranked by the channel's mean" }).getByRole('listitem')).toHaveCount(12);
+    await expect.poll(async () => (await workerStats(page)).runsExecuted).toBe(before + 9);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
     // Forget photos: nothing left, after a reload too.
     await page.getByRole('button', { name: 'Forget photos' }).click();
     await expect(page.getByTestId('examples-count')).toHaveText('0 photos');
