@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
@@ -249,4 +250,19 @@ test.describe('Examples view', () => {
     // Every readable photo ran exactly once: those before Cancel were not run again.
     expect((await workerStats(page)).runsExecuted - base).toBe(22);
   });
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe-core: no serious or critical violations in the view and a channel's dialog, ${theme} theme`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: theme });
+      await openExamples(page);
+      await waitAllDone(page, SAMPLE_COUNT);
+      const serious = async () =>
+        (await new AxeBuilder({ page }).analyze()).violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+      expect(await serious()).toEqual([]);
+      await page.getByTestId('example-grid').getByRole('button').nth(1).click();
+      await expect(page.getByRole('dialog', { name: 'features.0.0 channel 1' }).getByRole('img')).toHaveCount(4);
+      expect(await serious()).toEqual([]);
+    });
+  }
 });

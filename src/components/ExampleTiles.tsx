@@ -63,7 +63,8 @@ function ExampleTile({ table, k, channel, tap, photos, size, cropSize, onOpen }:
       onClick={() => onOpen(channel)}
     >
       <canvas ref={canvas} style={{ width: size, height: size }} />
-      <span className="tile__index">{first ? `${channel} · ${first.value.toFixed(2)}` : String(channel)}</span>
+      {/* Only the channel: visible text must be part of the name (WCAG 2.5.3), whose value comes last. */}
+      <span className="tile__index">{channel}</span>
     </button>
   );
 }
