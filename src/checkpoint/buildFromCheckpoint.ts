@@ -8,7 +8,7 @@
  * not a ConvNeXt, a missing or misshapen tensor (the first one met), or settings that do not fit.
  */
 import type { Manifest, Tap } from '../model/manifest';
-import { checkpointInput, configLayerNormEps, withInputSize } from './checkpointInput';
+import { assertGeluActivation, checkpointInput, configLayerNormEps, withInputSize } from './checkpointInput';
 import { checkpointLabels } from './checkpointLabels';
 import { buildConvNextGraph, type BuiltGraph } from './convnextGraph';
 import { detectConvNext, TRANSFORMERS_HEAD_EPS, unwrapPrefixes, type ConvNextSpec } from './convnextSpec';
@@ -62,6 +62,7 @@ function storedAs(weights: WeightMap): string {
 
 export function buildFromCheckpoint(saved: WeightMap, sidecars: CheckpointSidecars): { onnx: Uint8Array; manifest: Manifest } {
   const weights = unwrapPrefixes(saved);
+  assertGeluActivation(sidecars.config);
   const spec = detectConvNext(weights, configLayerNormEps(sidecars.config) ?? TRANSFORMERS_HEAD_EPS);
   const configured = checkpointInput(spec.family, sidecars.config, sidecars.preprocessorConfig);
   const input = sidecars.inputSize === undefined ? configured.input : withInputSize(configured.input, sidecars.inputSize);

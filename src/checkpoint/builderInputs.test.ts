@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkpointInput, configLayerNormEps, withInputSize } from './checkpointInput';
+import { assertGeluActivation, checkpointInput, configLayerNormEps, withInputSize } from './checkpointInput';
 import { checkpointLabels } from './checkpointLabels';
 import { unwrapPrefixes } from './convnextSpec';
 import { FOOD101_LABELS } from './food101Labels';
@@ -76,5 +76,17 @@ describe('unwrapPrefixes', () => {
     expect([...unwrapPrefixes(map('module._orig_mod.features.0.0.weight', 'module._orig_mod.classifier.2.bias')).keys()]).toEqual(['features.0.0.weight', 'classifier.2.bias']);
     expect([...unwrapPrefixes(map('module.a', 'b')).keys()]).toEqual(['module.a', 'b']);
     expect(unwrapPrefixes(new Map()).size).toBe(0);
+  });
+});
+
+describe('assertGeluActivation', () => {
+  it('refuses a ConvNeXt config with another activation, by name', () => {
+    expect(() => assertGeluActivation({ model_type: 'convnext', hidden_act: 'relu' })).toThrow(CheckpointError);
+    expect(() => assertGeluActivation({ model_type: 'convnextv2', hidden_act: 'gelu_new' })).toThrow(/hidden_act is "gelu_new"/);
+  });
+  it('passes GELU, a config without hidden_act, and configs of other model types', () => {
+    for (const config of [{ model_type: 'convnext', hidden_act: 'gelu' }, { model_type: 'convnext' }, { model_type: 'swin', hidden_act: 'relu' }, undefined, null, []]) {
+      expect(() => assertGeluActivation(config)).not.toThrow();
+    }
   });
 });

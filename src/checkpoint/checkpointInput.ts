@@ -123,3 +123,16 @@ export function withInputSize(input: InputSpec, size: number): InputSpec {
   if (!Number.isInteger(size) || size < 32 || size > 1024) throw new CheckpointError(`An input of ${size}×${size} pixels is not possible here: choose a whole number from 32 to 1024.`);
   return { ...input, shape: [1, 3, size, size], cropSize: size, resizeSize: Math.floor((size * input.resizeSize) / input.cropSize) };
 }
+
+/**
+ * A ConvNeXt config.json whose `hidden_act` is not GELU: the graph computes exact-erf GELU only,
+ * so such a network is refused by name rather than silently computed with another activation.
+ * transformers' "gelu" is the exact form; a config of another model type says nothing here.
+ */
+export function assertGeluActivation(config: unknown): void {
+  if (!isObject(config)) return;
+  if (config.model_type !== undefined && config.model_type !== 'convnext' && config.model_type !== 'convnextv2') return;
+  const act = config.hidden_act;
+  if (act === undefined || act === 'gelu') return;
+  throw new CheckpointError(`config.json says hidden_act is ${JSON.stringify(act)}: the page builds ConvNeXts with exact GELU only, so this network cannot be built here.`);
+}
