@@ -24,7 +24,8 @@ export function examplePhotoName(photo: Pick<StoredPhoto, 'name' | 'sampleId'> |
 
 /** Decodes the crops a mosaic needs, then draws it; again only when its examples change. */
 export function useMosaic(canvas: React.RefObject<HTMLCanvasElement | null>, examples: readonly Example[], photos: ReadonlyMap<number, StoredPhoto>, tap: Tap | null, t: TapTopK, side: number, cropSize: number): void {
-  const key = examples.map((e) => `${e.photo}:${e.row}:${e.col}`).join(',');
+  // A tile draws again only when its own examples or their crops change, not when any photo does.
+  const key = examples.map((e) => `${e.photo}:${e.row}:${e.col}:${photos.get(e.photo)?.isCrop ? 1 : 0}`).join(',');
   useEffect(() => {
     let live = true;
     const wanted = examples.filter((e) => photos.has(e.photo));
@@ -45,7 +46,7 @@ export function useMosaic(canvas: React.RefObject<HTMLCanvasElement | null>, exa
       live = false;
     };
     // The examples' identity is their key: a batch that left a channel's examples alone does not redraw it.
-  }, [key, side, cropSize, t, photos]);
+  }, [key, side, cropSize, t]);
 }
 
 function ExampleTile({ table, k, channel, tap, photos, size, cropSize, onOpen }: { table: TapTopK; k: number; channel: number; tap: Tap | null; photos: ReadonlyMap<number, StoredPhoto>; size: number; cropSize: number; onOpen: (c: number) => void }) {

@@ -67,7 +67,8 @@ export function openExamples(): Promise<void> {
 async function addPhotos(items: { name: string; sampleId: string | null; image: Blob }[]): Promise<void> {
   const added: StoredPhoto[] = items.map((i) => ({ ...i, id: nextId++, isCrop: false }));
   useAppStore.setState((s) => ({ examplePhotos: [...s.examplePhotos, ...added] }));
-  await savePhotos(added, meta());
+  // A folder of a thousand photos is kept 50 at a time: one transaction would clone them all in one task.
+  for (let i = 0; i < added.length; i += 50) await savePhotos(added.slice(i, i + 50), meta());
   void pumpExamples();
 }
 
