@@ -4,6 +4,7 @@
  * app's own settings and nothing else (no decode, preprocessing, transfer or drawing).
  */
 import * as ort from 'onnxruntime-web/wasm';
+import { createCheckpointSession } from '../src/checkpoint/checkpointSession';
 import { sessionOptions, wasmThreadCount } from '../src/worker/sessionOptions';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -23,6 +24,11 @@ export interface BareRequest {
    * one session.run each, then the same inputs `batch` per session.run (dynamic batch).
    */
   occlusion?: { count: number; batch: number; logits: string };
+  /**
+   * `modelUrl` is a checkpoint (issue 26): createMs is then bytes → session as the app's worker
+   * does it (read, build the ConvNeXt graph, InferenceSession.create on it), with its split.
+   */
+  checkpoint?: { fileName: string };
 }
 
 export interface BareReply {
@@ -31,6 +37,11 @@ export interface BareReply {
   createMs: number;
   threads: number;
   outputs: number;
+  /**
+   * With `checkpoint`: the split of createMs, and the bytes held when the build ends (the file,
+   * the tensors not viewing it, the built ONNX: distinct ArrayBuffers) against the float32 weights.
+   */
+  checkpoint?: { readMs: number; buildMs: number; createOnlyMs: number; weightBytes: number; heldBytes: number; taps: number };
   /** With `occlusion`: wall time of the count × batch-1 runs, and of the batched runs. */
   occlusion?: { unbatchedMs: number; batchedMs: number; batchedRuns: number };
   error?: string;
@@ -59,6 +70,7 @@ async function bench(req: BareRequest): Promise<BareReply> {
   const threads = req.threads ?? wasmThreadCount(self.crossOriginIsolated, navigator.hardwareConcurrency);
   ort.env.wasm.numThreads = threads;
   const bytes = new Uint8Array(await (await fetch(req.modelUrl)).arrayBuffer());
+  if (req.checkpoint) return checkpointCreate(bytes, req.checkpoint.fileName, threads, req.options);
   const created = performance.now();
   const session = await ort.InferenceSession.create(bytes, { ...sessionOptions('wasm'), ...req.options });
   const createMs = performance.now() - created;
@@ -83,6 +95,15 @@ async function bench(req: BareRequest): Promise<BareReply> {
   }
   await session.release();
   return { times, createMs, threads, outputs };
+}
+
+async function checkpointCreate(bytes: Uint8Array, fileName: string, threads: number, options: BareRequest['options']): Promise<BareReply> {
+  const started = performance.now();
+  const { session, manifest, timings } = await createCheckpointSession(bytes, { fileName }, (onnx) => ort.InferenceSession.create(onnx, { ...sessionOptions('wasm'), ...options }));
+  const createMs = performance.now() - started;
+  await session.release();
+  const { readMs, buildMs, createMs: createOnlyMs, weightBytes, heldBytes } = timings;
+  return { times: [], createMs, threads, outputs: manifest.taps.length, checkpoint: { readMs, buildMs, createOnlyMs, weightBytes, heldBytes, taps: manifest.taps.length } };
 }
 
 // onnxruntime's WASM threads start workers from this same script.

@@ -21,6 +21,7 @@ export const opts = {
   cameraOnly: flag('--camera-only'),
   staticServer: flag('--static'),
   noPeer: flag('--no-peer'),
+  noCheckpoints: flag('--no-checkpoints'),
   modelIds: (value('--models') ?? (smoke ? 'convnext-atto-untrained' : 'convnext-atto-untrained,convnext-tiny-untrained')).split(','),
   runs: smoke ? 1 : quick ? 3 : 10,
   warmup: smoke ? 0 : quick ? 1 : 3,

@@ -11,6 +11,7 @@
 //   --camera-fps N  the fake camera's frame rate (default: Chromium's own, 20): it must be
 //                 faster than the model, or the rate measured is the camera's
 //   --no-peer     leave out the transformers.js comparison
+//   --no-checkpoints  leave out the checkpoints built in the page
 //   --static      serve dist-bench/ with a plain Node server instead of `vite preview` (a
 //                 machine with only Node, Chromium and Playwright; use with --no-build)
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ import { chromium } from '@playwright/test';
 import { appRun, occlusionRun } from './appRun.mjs';
 import { bareRun, nativeRun, variantRuns } from './bareRuns.mjs';
 import { cameraRun } from './cameraRun.mjs';
+import { checkpointAppRun, checkpointCreateRuns, stageCheckpoints } from './checkpointRun.mjs';
 import { explainRun } from './explainRun.mjs';
 import { filtersRun } from './filtersRun.mjs';
 import { CAMERA_MODEL, CHROMIUM, CHROMIUM_ARGS, ISOLATION, OCCLUSION, fmt, log, machine, opts, root } from './lib.mjs';
@@ -128,6 +130,7 @@ async function main() {
   stageModels();
   if (opts.occlusionOnly) return occlusionOnlyMain();
   const peer = opts.cameraOnly || opts.noPeer ? null : stagePeer();
+  const checkpoints = opts.cameraOnly || opts.noCheckpoints ? null : stageCheckpoints();
   // Native first, before the server and the browser exist: Chromium's start-up and idle work
   // once took a core from onnxruntime-node and doubled its time. The camera-only report has none.
   const natives = {};
@@ -139,9 +142,17 @@ async function main() {
   }
   const server = await serve();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const results = { date: new Date().toISOString(), machine: machine(), runs: opts.runs, warmup: opts.warmup, models: {}, peer: null };
+  const results = { date: new Date().toISOString(), machine: machine(), runs: opts.runs, warmup: opts.warmup, models: {}, peer: null, checkpoint: null };
   try {
     for (const id of opts.modelIds) results.models[id] = await modelSection(browser, id, natives[id] ?? {});
+    if (checkpoints) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        results.checkpoint = { create: await checkpointCreateRuns(context, checkpoints), app: await checkpointAppRun(context, opts.modelIds[0]) };
+      } finally {
+        await context.close();
+      }
+    }
     if (peer) {
       log('peer: transformers.js image-classification against ConvLens on the same file…');
       results.peer = await peerRun(browser, peer);

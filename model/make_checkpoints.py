@@ -246,12 +246,14 @@ def run_case(out: pathlib.Path, name: str, build, dtype, file: str, taps, config
     print(f"{name}: {len(taps)} taps, {sum(v.numel() for v in stored.values())} weights as {DTYPE_NAMES[dtype]} -> {d}")
 
 
-def bench_pairs(out: pathlib.Path) -> None:
+def bench_pairs(out: pathlib.Path, only: List[str]) -> None:
     """For the bench: full-size checkpoints and the same network exported by torch.onnx (opset 17, logits only),
     so "checkpoint bytes -> session" can be timed against "InferenceSession.create on the exported ONNX"."""
     pairs = [("timm-atto", lambda: fam.TimmConvNeXt([2, 2, 6, 2], [40, 80, 160, 320], 1000, conv_mlp=True), "model.safetensors"),
              ("torchvision-tiny", lambda: tv_convnext.convnext_tiny(), "convnext_tiny.pth")]
     for name, build, file in pairs:
+        if only and name not in only:
+            continue
         torch.manual_seed(0)
         model = build().eval()
         d = out / name
@@ -267,9 +269,11 @@ def main() -> None:
     p.add_argument("--out", type=pathlib.Path, default=OUT, help="folder for the cases (default model/.cache/checkpoints)")
     p.add_argument("--bench", type=pathlib.Path, default=None,
                    help="instead: write full-size checkpoint + exported ONNX pairs (timm Atto, torchvision Tiny) here for timing")
+    p.add_argument("--bench-only", action="append", default=[], metavar="NAME",
+                   help="with --bench: only this pair (timm-atto or torchvision-tiny); may be given twice")
     args = p.parse_args()
     if args.bench:
-        bench_pairs(args.bench)
+        bench_pairs(args.bench, args.bench_only)
         return
     x = photo_input()
     for case in cases():

@@ -18,6 +18,11 @@ export interface CheckpointTimings {
   /** Size of the weights read (float32), and of the ONNX file built from them. */
   weightBytes: number;
   onnxBytes: number;
+  /**
+   * Bytes held when the build ends, before the engine copies the graph: the file, the tensors
+   * that are not views of it, and the built ONNX (distinct ArrayBuffers, each counted once).
+   */
+  heldBytes: number;
 }
 
 export async function createCheckpointSession<S>(
@@ -31,9 +36,13 @@ export async function createCheckpointSession<S>(
   const t1 = now();
   const { onnx, manifest } = buildFromCheckpoint(weights, sidecars);
   const t2 = now();
+  const buffers = new Set<ArrayBufferLike>([bytes.buffer, onnx.buffer]);
+  for (const t of weights.values()) buffers.add(t.data.buffer);
+  let heldBytes = 0;
+  for (const b of buffers) heldBytes += b.byteLength;
   const session = await create(onnx);
   const t3 = now();
   let weightBytes = 0;
   for (const t of weights.values()) weightBytes += t.data.byteLength;
-  return { session, manifest, timings: { readMs: t1 - t0, buildMs: t2 - t1, createMs: t3 - t2, weightBytes, onnxBytes: onnx.byteLength } };
+  return { session, manifest, timings: { readMs: t1 - t0, buildMs: t2 - t1, createMs: t3 - t2, weightBytes, onnxBytes: onnx.byteLength, heldBytes } };
 }
