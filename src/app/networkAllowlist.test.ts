@@ -14,6 +14,7 @@ const SRC = resolve(import.meta.dirname, '..');
 /** file → number of fetch( calls, and what each fetches. */
 const ALLOWED: Record<string, { calls: number; what: string }> = {
   'store/photoActions.ts': { calls: 1, what: 'a bundled sample photo, same origin' },
+  'examples/examplesActions.ts': { calls: 1, what: 'the bundled sample photos the Examples view starts with, same origin' },
   'app/hubClient.ts': { calls: 1, what: "a Hugging Face repo's file list, config.json, preprocessor_config.json" },
   'worker/modelBytes.ts': { calls: 1, what: 'the model file (same origin, a Hub file or a typed Model URL)' },
   'store/modelActions.ts': { calls: 1, what: 'models/index.json and a bundled manifest, same origin' },
