@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { box, fitsThePhone, fullyOnScreen, touchStroke, uncoveredTiles } from './phone-helpers';
-import { untrainedUrl, waitForResult } from './helpers';
+import { untrainedUrl, waitForModel, waitForResult } from './helpers';
 
 for (const [width, height] of [
   [390, 844],
@@ -154,6 +154,52 @@ test.describe('phone gestures', () => {
 
 test.describe('phone portrait views', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('Filters: the first filter on the first screen, nothing sideways; the view\'s toolbar waits in the Controls sheet and works there', async ({ page }) => {
+    await page.goto('?sample=coffee&layer=features.0.0&view=filters');
+    await waitForModel(page);
+    const view = page.getByRole('region', { name: 'Filters' });
+    await expect(view).toHaveAttribute('data-kind', 'rgb');
+    const first = view.getByRole('button', { name: /^features\.0\.0 filter \d+$/ }).first();
+    await expect(first).toBeVisible();
+    expect(fullyOnScreen(await box(first), 390, 844), 'the first filter is wholly on the first screen').toBe(true);
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    await fitsThePhone(page, 390);
+    await expect(page.getByRole('button', { name: 'Download weights (.npy)' })).toBeHidden();
+    await page.getByRole('button', { name: 'Controls' }).tap();
+    const sheet = page.getByRole('dialog', { name: 'Controls' });
+    await expect(sheet.getByRole('button', { name: 'Download weights (.npy)' })).toBeEnabled();
+    // As on a wide screen: no colour map or normalisation for weights, which have their own scale.
+    await expect(sheet.getByLabel('Colour map')).toBeHidden();
+    await expect(sheet.getByLabel('First channel')).toBeVisible();
+    // A slider in the sheet moves the filters behind it: 8 shown.
+    await sheet.getByLabel('Channels shown').fill('8');
+    await expect(view.getByRole('button', { name: /^features\.0\.0 filter \d+$/ })).toHaveCount(8);
+    await fitsThePhone(page, 390);
+    await page.screenshot({ path: 'screenshots/phone-filters-controls.png' });
+    await page.keyboard.press('Escape');
+    await expect(sheet).toBeHidden();
+  });
+
+  test('Examples: once the samples are through, the first channel\'s examples on the first screen, nothing sideways; its toolbar in the Controls sheet', async ({ page }) => {
+    await page.goto('?view=examples');
+    await waitForModel(page);
+    await expect(page.getByRole('progressbar', { name: 'Finding examples' })).toHaveAttribute('aria-valuetext', '4 of 4 photos', { timeout: 240_000 });
+    const first = page.getByTestId('example-grid').getByRole('button').first();
+    await expect(first).toBeVisible();
+    expect(fullyOnScreen(await box(first), 390, 844), 'the first tile of examples is wholly on the first screen').toBe(true);
+    // The collection's own actions stay on the page.
+    expect(fullyOnScreen(await box(page.locator('label.file-button', { hasText: 'Add photos' })), 390, 844)).toBe(true);
+    await fitsThePhone(page, 390);
+    await expect(page.getByRole('button', { name: 'Download examples (.csv)' })).toBeHidden();
+    await page.getByRole('button', { name: 'Controls' }).tap();
+    const sheet = page.getByRole('dialog', { name: 'Controls' });
+    await expect(sheet.getByRole('button', { name: 'Download examples (.csv)' })).toBeEnabled();
+    await sheet.getByLabel('Channels shown').fill('8');
+    await expect(page.getByTestId('example-grid').getByRole('button')).toHaveCount(8);
+    await fitsThePhone(page, 390);
+    await page.screenshot({ path: 'screenshots/phone-examples-controls.png' });
+  });
 
   test('presenter view: only the caption and the grid, two large tiles a row', async ({ page }) => {
     await page.goto('?sample=coffee');

@@ -25,6 +25,7 @@ import { FileButton } from './FileButton';
 import { ChannelControls } from './ChannelControls';
 import { SortControls } from './SortControls';
 import { examplesPng } from '../examples/examplesPng';
+import { InControlsSheet } from '../phone/InControlsSheet';
 import './examples.css';
 
 /** The photos of the collection: add, count, what was skipped, forget. */
@@ -175,11 +176,13 @@ export function ExamplesView() {
       {!presenter && <Collection />}
       <Progress />
       {!presenter && (
-        <div className="toolbar">
-          <ChannelControls />
-          <SortControls />
-          <Downloads />
-        </div>
+        <InControlsSheet>
+          <div className="toolbar">
+            <ChannelControls />
+            <SortControls />
+            <Downloads />
+          </div>
+        </InControlsSheet>
       )}
       {!ready ? (
         <div className="grid-empty">Reading the kept photos…</div>

@@ -12,6 +12,7 @@ import { ColourBarView } from './ColourBar';
 import { downloadBlob } from './DownloadLayerButton';
 import { FilterTiles } from './FilterTiles';
 import { SortControls } from './SortControls';
+import { InControlsSheet } from '../phone/InControlsSheet';
 import { WeightHeatmap } from './WeightHeatmap';
 import { WeightTables } from './WeightTables';
 import { useGridModel } from './gridModel';
@@ -79,16 +80,18 @@ export function FiltersView() {
   const shown = drawn ? (selected !== null && selected < drawn.outputs ? selected : (channels[0] ?? 0)) : 0;
   return (
     <section className="filters" aria-label="Filters" data-testid="filters" data-tap={tap.name} data-kind={drawn?.kind ?? 'none'}>
-      <div className="toolbar">
-        {drawn && drawn.kind !== 'matrix' && <ChannelControls />}
-        {drawn && drawn.kind !== 'matrix' && <SortControls />}
-        {drawn && drawn.kind !== 'rgb' && (
-          <ColourBarView range={{ min: -drawn.maxAbs, max: drawn.maxAbs }} colormap="diverging" caption="Weights: blue negative, white 0, red positive." label="Weights" />
-        )}
-        <div className="toolbar__exports" role="group" aria-label="Export weights">
-          <DownloadWeightsButton weights={weights} />
+      <InControlsSheet>
+        <div className="toolbar filters__toolbar">
+          {drawn && drawn.kind !== 'matrix' && <ChannelControls />}
+          {drawn && drawn.kind !== 'matrix' && <SortControls />}
+          {drawn && drawn.kind !== 'rgb' && (
+            <ColourBarView range={{ min: -drawn.maxAbs, max: drawn.maxAbs }} colormap="diverging" caption="Weights: blue negative, white 0, red positive." label="Weights" />
+          )}
+          <div className="toolbar__exports" role="group" aria-label="Export weights">
+            <DownloadWeightsButton weights={weights} />
+          </div>
         </div>
-      </div>
+      </InControlsSheet>
       {state?.status === 'loading' && (
         // A div: p[role=status] is the page's one status line, which tests and helpers look for.
         <div className="grid-empty" role="status">
