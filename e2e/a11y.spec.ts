@@ -5,7 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { ensureTestModels, testModelPath } from '../src/model/testing/testModels';
-import { dropFiles, photoFile, waitForResult } from './helpers';
+import { dropFiles, photoFile, waitForModel, waitForResult } from './helpers';
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -42,6 +42,51 @@ for (const theme of ['light', 'dark'] as const) {
       else await expect(page.locator(state.name === 'journey' ? '[data-testid=journey]' : '[data-testid=compare], .compare').first()).toBeVisible({ timeout: 120_000 });
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
       await state.prepare?.(page);
+      found.push(...(await seriousViolations(page)).map((v) => `[${state.name}] ${v}`));
+    }
+    expect(found).toEqual([]);
+  });
+}
+
+/**
+ * The views and regions added later (issues 27 and 28) at 1280×720: the Filters view on the
+ * stem (RGB filters) and on a linear layer (heat map), the Examples view once its four sample
+ * photos have gone through the network, and the channel detail with "How this value is computed".
+ */
+const VIEW_STATES: { name: string; query: string; ready: (page: Page) => Promise<void> }[] = [
+  { name: 'filters stem', query: '?sample=coffee&layer=features.0.0&view=filters', ready: async (page) => await expect(page.getByTestId('filters-caption')).toBeVisible() },
+  { name: 'filters linear', query: '?sample=coffee&layer=features.3.0.block.4&view=filters', ready: async (page) => await expect(page.getByTestId('heatmap-row')).toBeVisible() },
+  {
+    name: 'examples',
+    query: '?view=examples',
+    ready: async (page) => {
+      await expect(page.getByRole('progressbar', { name: 'Finding examples' })).toHaveAttribute('aria-valuetext', '4 of 4 photos', { timeout: 240_000 });
+      await expect(page.getByTestId('examples-progress')).toHaveAttribute('data-busy', 'false');
+      await expect(page.getByTestId('example-grid').getByRole('button').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'explanation',
+    query: '?sample=coffee&layer=features.0.0&channel=5&at=10,12',
+    ready: async (page) => {
+      const region = page.getByRole('dialog', { name: 'features.0.0 channel 5' }).getByRole('region', { name: 'How this value is computed' });
+      await expect(region.getByTestId('explain-result')).toBeVisible();
+      await region.scrollIntoViewIfNeeded();
+    },
+  },
+];
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`axe-core at 1280×720: no serious or critical violations in Filters, Examples and "How this value is computed", ${theme} theme`, async ({ page }) => {
+    test.setTimeout(480_000);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.emulateMedia({ colorScheme: theme });
+    const found: string[] = [];
+    for (const state of VIEW_STATES) {
+      await page.goto(state.query);
+      await waitForModel(page);
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await state.ready(page);
       found.push(...(await seriousViolations(page)).map((v) => `[${state.name}] ${v}`));
     }
     expect(found).toEqual([]);
