@@ -45,6 +45,15 @@ export function reportRows(results) {
     if (f) rows.push([id, `Filters view: ${f.tap}, ${f.outputs}×${f.inputs} ${f.kind} drawn`, `${fmt(f.paintMs)} ms`, `first request → drawn ${fmt(f.firstRequestMs)} ms (weight read in the worker)`, 'target ≤ 100 ms']);
     const x = r.explain;
     if (x) rows.push([id, `How this value is computed: ${x.picks} positions of ${x.tap} picked (arrow, Enter)`, `${fmt(x.pickMs)} ms`, `Enter → value shown; worst ${fmt(x.worstPickMs)} ms; longest task ${x.longestTaskMs ? `${fmt(x.longestTaskMs)} ms` : 'none ≥ 50 ms'}`, 'target: no task ≥ 50 ms']);
+    const e = r.examples;
+    if (e) {
+      const s = e.rate.perPhoto;
+      rows.push(
+        [id, `Examples: ${e.rate.photos} photos added → every tap's top 9 found`, `${fmt(e.rate.photosPerSecond, 2)} photos/s`, `×${fmt(e.rate.photosPerSecond / (1000 / r.bare.median), 2)} of 1000 / bare (${fmt(1000 / r.bare.median, 2)})`, 'target ≥ 0.85'],
+        [id, '  per photo: decode / preprocess / session.run / top-k bookkeeping / the rest', `${fmt(s.decode, 1)} / ${fmt(s.preprocess, 1)} / ${fmt(s.run, 1)} / ${fmt(s.bookkeeping, 1)} / ${fmt(s.rest, 1)} ms`, 'the rest: reading files, storing crops, messages, the page', ''],
+      );
+      if (e.memory) rows.push([id, `  memory, ${e.memory.photos} photos: the app renderer (RssAnon) before → peak`, `${(e.memory.rssBefore / 2 ** 20).toFixed(0)} → ${(e.memory.rssPeak / 2 ** 20).toFixed(0)} MiB`, `+${((e.memory.rssPeak - e.memory.rssBefore) / 2 ** 20).toFixed(0)} MiB; ${fmt(e.memory.photosPerSecond, 2)} photos/s`, 'target < +300 MB']);
+    }
     const o = r.occlusion;
     if (o) {
       rows.push(

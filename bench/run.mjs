@@ -23,6 +23,7 @@ import { appRun, occlusionRun } from './appRun.mjs';
 import { bareRun, nativeRun, variantRuns } from './bareRuns.mjs';
 import { cameraRun } from './cameraRun.mjs';
 import { checkpointAppRun, checkpointCreateRuns, stageCheckpoints } from './checkpointRun.mjs';
+import { examplesRun } from './examplesRun.mjs';
 import { explainRun } from './explainRun.mjs';
 import { filtersRun } from './filtersRun.mjs';
 import { CAMERA_MODEL, CHROMIUM, CHROMIUM_ARGS, ISOLATION, OCCLUSION, fmt, log, machine, opts, root } from './lib.mjs';
@@ -117,12 +118,14 @@ async function modelSection(browser, id, native) {
     occlusion = await occlusionRun(occlusionContext, manifest, id);
     await occlusionContext.close();
   }
+  // The Examples view on the first model only (its 1000-photo pass takes minutes).
+  const examples = id === opts.modelIds[0] && !opts.cameraOnly ? await examplesRun(browser, id) : null;
   let camera = null;
   if (id === CAMERA_MODEL) {
     log(`${id}: live camera (fake device)…`);
     camera = await cameraSection(browser, manifest, id);
   }
-  return { modelBytes: manifest.file.bytes, taps: manifest.taps.length, ...native, bare, variants, app, filters, explain, occlusion, camera };
+  return { modelBytes: manifest.file.bytes, taps: manifest.taps.length, ...native, bare, variants, app, filters, explain, examples, occlusion, camera };
 }
 
 async function main() {
