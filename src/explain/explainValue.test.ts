@@ -22,6 +22,7 @@ import type { ExplainPlan, Layout } from './explainPlan';
 import { setupExplanation } from './explainSetup';
 import { explainValue } from './explainValue';
 import { sum, valueAt, type Tensor } from './explanation';
+import { seededRandom as rng } from '../testing/seededRandom';
 
 interface Target {
   value: string;
@@ -38,17 +39,6 @@ interface Case {
   targets: (s: OnnxSummary) => Target[];
   /** Plan kinds every target of the model must get (no 'other' where all ops are known). */
   kinds: ExplainPlan['kind'][];
-}
-
-/** mulberry32: a seeded generator, so positions and inputs are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const foreignTargets = (inputName: string) => (s: OnnxSummary): Target[] => [

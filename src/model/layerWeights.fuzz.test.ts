@@ -7,18 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { dequantize, findLayerWeight, readLayerWeights } from './layerWeights';
 import type { OnnxNode, OnnxSummary } from './onnxProto';
-
-/** mulberry32: a seeded generator, so a failure names a case that reruns the same. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../testing/seededRandom';
 
 const OPS = ['Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Div', 'Erf', 'Relu', 'Transpose', 'Reshape', 'Cast', 'Identity', 'DequantizeLinear', 'Constant', 'LayerNormalization', 'GlobalAveragePool', 'Clip', 'Weird'];
 
