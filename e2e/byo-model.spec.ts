@@ -169,7 +169,7 @@ test('errors say what is wrong and leave the previous model working', async ({ p
 
 test('the Model URL field loads a model from the server, and the Model menu goes back to a bundled one', async ({ page }) => {
   await page.getByLabel('Model URL').fill(`${SERVED}/tiny-nhwc.onnx`);
-  await page.getByRole('button', { name: 'Load model' }).click();
+  await page.getByRole('button', { name: 'Load model', exact: true }).click();
   await waitForForeignModel(page, 'tiny-nhwc.onnx');
   expect(new URL(page.url()).searchParams.get('model')).toMatch(/byo-test-models\/tiny-nhwc\.onnx$/);
   await dropFiles(page, [photoFile(samplePath('coffee.png'))]);

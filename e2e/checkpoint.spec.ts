@@ -161,7 +161,7 @@ test('Apply input settings rebuilds a torchvision checkpoint at another size and
 test('a Model URL on another site pointing at a .pth builds it; Food-101 names for its 101-way head, said so', async ({ page }) => {
   await start(page);
   await page.getByLabel('Model URL').fill(`https://models.example.org/models/${tutorial.file}`);
-  await page.getByRole('button', { name: 'Load model' }).click();
+  await page.getByRole('button', { name: 'Load model', exact: true }).click();
   await waitForName(page, tutorial.file);
   await expect(page.getByTestId('model-input')).toContainText("Food-101 labels (torchvision's order)");
   await expect(page.getByLabel('Layer', { exact: true }).locator('option[value="features.0.0"]')).toHaveCount(1);

@@ -8,16 +8,7 @@ import { errorText } from '../app/errorText';
 import { bundledManifest } from '../checkpoint/bundledManifest';
 import { selectModel, useAppStore } from '../store/store';
 import { inferenceClient } from '../store/workerClient';
-
-function save(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  // The click has started the download by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+import { downloadBlob } from './DownloadLayerButton';
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
@@ -40,9 +31,9 @@ export function DownloadBuiltModel() {
           void (async () => {
             try {
               const bytes = await inferenceClient().modelBytes();
-              save(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), manifest.file.name);
+              downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), manifest.file.name);
               const json = JSON.stringify(bundledManifest(manifest, await sha256Hex(bytes), bytes.byteLength), null, 2);
-              save(new Blob([`${json}\n`], { type: 'application/json' }), 'manifest.json');
+              downloadBlob(new Blob([`${json}\n`], { type: 'application/json' }), 'manifest.json');
             } catch (e) {
               useAppStore.setState({ modelError: `The built model could not be downloaded: ${errorText(e)}` });
             } finally {
