@@ -6,124 +6,28 @@
  * against src/image/preprocess run here). Then Cancel/Continue, a reload that computes nothing
  * again, Forget photos, and a folder with bad files.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
-import { toNormalisedCHW } from '../src/image/normaliseInput';
 import { preprocess } from '../src/image/preprocess';
+import { compareRank1, downloadCsv, drawnShapes, keptCrops, progress, referenceOutputs, rgbOf, SAMPLE_COUNT, waitAllDone, type InputLite, type TapLite } from './examples-helpers';
 import { DEFAULT_MODEL_ID, ROOT, samplePath, waitForModel } from './helpers';
 import { generated, workerStats } from './robust-helpers';
 
 interface ManifestLite {
-  input: { name: string; shape: number[]; resizeSize: number; cropSize: number; mean: [number, number, number]; std: [number, number, number] };
-  taps: { name: string; output?: string; shape: number[] }[];
+  input: InputLite & { resizeSize: number; cropSize: number };
+  taps: TapLite[];
 }
 const MODEL_DIR = resolve(ROOT, 'public/models', DEFAULT_MODEL_ID);
 const manifest = JSON.parse(readFileSync(resolve(MODEL_DIR, 'manifest.json'), 'utf8')) as ManifestLite;
-const SAMPLE_COUNT = 4;
-const RELATIVE = 1e-4;
-
-/** 20 drawn-shape PNGs of 256 px, as the network was trained on (model/shapes.py, fixed seed). */
-function drawnShapes(): { name: string; mimeType: string; buffer: Buffer }[] {
-  const dir = mkdtempSync(join(tmpdir(), 'examples-shapes-'));
-  execFileSync('/usr/bin/python3', ['model/shapes.py', '--seed', '28', '--count', '20', '--size', '256', '--png', dir], { cwd: ROOT, stdio: 'pipe' });
-  return readdirSync(dir).sort().map((name) => ({ name, mimeType: 'image/png', buffer: readFileSync(join(dir, name)) }));
-}
-
-const progress = (page: Page) => page.getByRole('progressbar', { name: 'Finding examples' });
 
 async function openExamples(page: Page): Promise<void> {
   await page.goto('./?debug');
   await waitForModel(page);
   await page.getByRole('button', { name: 'Examples', exact: true }).click();
 }
-
-async function waitAllDone(page: Page, total: number): Promise<void> {
-  await expect(progress(page)).toHaveAttribute('aria-valuetext', `${total} of ${total} photos`, { timeout: 240_000 });
-  await expect(page.getByTestId('examples-progress')).toHaveAttribute('data-busy', 'false');
-}
-
-async function downloadCsv(page: Page): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download examples (.csv)' }).click()]);
-  return readFileSync((await download.path())!, 'utf8');
-}
-
-/** The crops the page kept, as PNG bytes, by the name the CSV uses (file name or sample id). */
-async function keptCrops(page: Page): Promise<Map<string, Buffer>> {
-  const rows = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((ok, ko) => {
-      const r = indexedDB.open('convlens-examples');
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ko(r.error);
-    });
-    const all = await new Promise<{ name: string; sampleId: string | null; image: Blob; isCrop: boolean }[]>((ok, ko) => {
-      const r = db.transaction('photos').objectStore('photos').getAll();
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => ko(r.error);
-    });
-    // Base64 (a data URL), not an array of numbers: Playwright serialises big arrays slowly.
-    const base64 = (blob: Blob) =>
-      new Promise<string>((ok) => {
-        const reader = new FileReader();
-        reader.onload = () => ok(String(reader.result).split(',')[1]!);
-        reader.readAsDataURL(blob);
-      });
-    return Promise.all(all.map(async (p) => ({ name: p.sampleId ?? p.name, isCrop: p.isCrop, bytes: await base64(p.image) })));
-  });
-  for (const r of rows) expect(r.isCrop, `${r.name} kept as its crop`).toBe(true);
-  return new Map(rows.map((r) => [r.name, Buffer.from(r.bytes, 'base64')]));
-}
-
-function rgbOf(png: PNG): { width: number; height: number; data: Uint8Array } {
-  const data = new Uint8Array(png.width * png.height * 3);
-  for (let i = 0; i < png.width * png.height; i++) data.set(png.data.subarray(i * 4, i * 4 + 3), i * 3);
-  return { width: png.width, height: png.height, data };
-}
-
-interface Best {
-  value: number;
-  photo: string;
-  row: number;
-  col: number;
-}
-
-/** onnxruntime-node on every kept crop: per tap, per photo, the output (channel-major). */
-async function referenceOutputs(crops: Map<string, Buffer>): Promise<Map<string, Map<string, Float32Array>>> {
-  const session = await ort.InferenceSession.create(resolve(MODEL_DIR, 'model.onnx'));
-  const out = new Map<string, Map<string, Float32Array>>();
-  for (const [name, bytes] of crops) {
-    const tensor = toNormalisedCHW(rgbOf(PNG.sync.read(bytes)), manifest.input.mean, manifest.input.std);
-    const results = await session.run({ [manifest.input.name]: new ort.Tensor('float32', tensor, manifest.input.shape) });
-    out.set(name, new Map(manifest.taps.map((t) => [t.name, results[t.output ?? t.name]!.data as Float32Array])));
-  }
-  return out;
-}
-
-function valueAt(outputs: Map<string, Map<string, Float32Array>>, tap: ManifestLite['taps'][number], channel: number, photo: string, row: number, col: number): number {
-  const [, h = 1, w = 1] = tap.shape;
-  return outputs.get(photo)!.get(tap.name)![channel * h * w + row * w + col]!;
-}
-
-function bestOf(outputs: Map<string, Map<string, Float32Array>>, tap: ManifestLite['taps'][number], channel: number): Best {
-  const [, h = 1, w = 1] = tap.shape;
-  let best: Best = { value: -Infinity, photo: '', row: 0, col: 0 };
-  for (const [photo, taps] of outputs) {
-    const data = taps.get(tap.name)!;
-    for (let i = 0; i < h * w; i++) {
-      const v = data[channel * h * w + i]!;
-      if (v > best.value) best = { value: v, photo, row: Math.floor(i / w), col: i % w };
-    }
-  }
-  return best;
-}
-
-/** Within 1e-4 of the value, relative (with a floor of 0.01 for values near zero). */
-const close = (a: number, b: number) => Math.abs(a - b) <= RELATIVE * Math.max(Math.abs(b), 0.01);
 
 test.describe('Examples view', () => {
   test.describe.configure({ timeout: 600_000 });
@@ -151,34 +55,8 @@ test.describe('Examples view', () => {
       const mine = preprocess(png.data, png.width, png.height, manifest.input).crop.data;
       expect(Buffer.compare(Buffer.from(rgbOf(PNG.sync.read(crops.get(s.name)!)).data), Buffer.from(mine)), s.name).toBe(0);
     }
-    const outputs = await referenceOutputs(crops);
-    const rank1 = new Map(
-      lines
-        .slice(1)
-        .map((l) => l.split(','))
-        .filter((f) => f[2] === '1')
-        .map((f) => [`${f[0]}#${f[1]}`, { photo: f[3]!, row: Number(f[4]), col: Number(f[5]), value: Number(f[6]) }]),
-    );
-    // Failures collected and checked once: thirty thousand expect() calls take minutes.
-    const wrong: string[] = [];
-    let exactPlace = 0;
-    let checked = 0;
-    for (const tap of manifest.taps) {
-      for (let c = 0; c < tap.shape[0]!; c++) {
-        const got = rank1.get(`${tap.name}#${c}`);
-        if (!got) {
-          wrong.push(`${tap.name} channel ${c} has no rank 1`);
-          continue;
-        }
-        const best = bestOf(outputs, tap, c);
-        if (!close(got.value, best.value)) wrong.push(`${tap.name} ${c}: ${got.value} vs ${best.value}`);
-        // Ties aside: where the page chose another place, the reference holds the maximum there too.
-        const there = valueAt(outputs, tap, c, got.photo, got.row, got.col);
-        if (!close(there, best.value)) wrong.push(`${tap.name} ${c} at ${got.photo} (${got.row}, ${got.col}): ${there} vs ${best.value} at ${best.photo} (${best.row}, ${best.col})`);
-        if (got.photo === best.photo && got.row === best.row && got.col === best.col) exactPlace++;
-        checked++;
-      }
-    }
+    const outputs = await referenceOutputs(resolve(MODEL_DIR, 'model.onnx'), manifest.input, manifest.taps, crops);
+    const { wrong, exactPlace, checked } = compareRank1(lines, outputs, manifest.taps);
     expect(wrong.slice(0, 20)).toEqual([]);
     expect(checked).toBe(channels);
     // Real ties are rare: almost every channel's place is exactly the reference's.
