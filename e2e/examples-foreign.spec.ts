@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { PNG } from 'pngjs';
+import { preprocess } from '../src/image/preprocess';
 import { ensureTestModels, testModelPath } from '../src/model/testing/testModels';
-import { compareRank1, downloadCsv, drawnShapes, keptCrops, referenceOutputs, SAMPLE_COUNT, tapScale, waitAllDone, type InputLite, type TapLite } from './examples-helpers';
+import { compareRank1, downloadCsv, drawnShapes, keptCrops, referenceOutputs, rgbOf, SAMPLE_COUNT, tapScale, waitAllDone, type InputLite, type TapLite } from './examples-helpers';
 import { ROOT, waitForModel } from './helpers';
 
 const MODEL_FILE = 'mobilenet-v3-small.onnx';
@@ -65,6 +66,12 @@ test("a foreign model (mobilenet_v3_small): the CSV's strongest example of every
     const png = PNG.sync.read(bytes);
     expect([png.width, png.height], name).toEqual([input.cropSize, input.cropSize]);
   }
+  // The app's crop of each drawn PNG for this model is the crop src/image/preprocess makes of it here.
+  for (const s of shapes) {
+    const png = PNG.sync.read(s.buffer);
+    const mine = preprocess(png.data, png.width, png.height, input).crop.data;
+    expect(Buffer.compare(Buffer.from(rgbOf(PNG.sync.read(crops.get(s.name)!)).data), Buffer.from(mine)), s.name).toBe(0);
+  }
   const exposed = withOutputs(testModelPath(MODEL_FILE), [...new Set(tapList.map((t) => t.output ?? t.name))]);
   const outputs = await referenceOutputs(exposed, inputLite, tapList, crops);
   // Values within 1e-4 relative to the larger of |value| and a tenth of the tap's largest |value|:
@@ -80,6 +87,7 @@ test("a foreign model (mobilenet_v3_small): the CSV's strongest example of every
   expect(exactPlace / checked).toBeGreaterThan(0.98);
 
   // The stem's mosaics, to look at.
+  await page.setViewportSize({ width: 1280, height: 720 });
   const stem = page.getByLabel('Layer', { exact: true }).locator('option[title="/features/features.0/features.0.0/Conv"]');
   await page.getByLabel('Layer', { exact: true }).selectOption(await stem.getAttribute('value'));
   await expect(page.getByTestId('example-grid').getByRole('button').first()).toHaveAccessibleName(/ channel \d+: strongest in .+ at \(\d+, \d+\), -?\d+\.\d\d$/);
