@@ -1,13 +1,23 @@
 import { encodeNpy } from '../render/npy';
 import { useAppStore, selectCurrentTensor } from '../store/store';
+import { nextDownloadSlot } from './downloadPacing';
 
+let downloadFreeAt = 0;
+
+/** Saves `blob` as `fileName`; a burst of calls is spaced out (downloadPacing.ts) so Chromium drops none. */
 export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  const slot = nextDownloadSlot(downloadFreeAt, performance.now());
+  downloadFreeAt = slot.nextFreeAt;
+  const start = () => {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  if (slot.delayMs === 0) start();
+  else setTimeout(start, slot.delayMs);
 }
 
 export function DownloadLayerButton() {
