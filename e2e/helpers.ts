@@ -75,7 +75,11 @@ export async function downloadLayer(page: Page, tap: string): Promise<{ shape: n
   // Said apart, so a failure names its step: the button not ready to click, or a click that brought no download.
   const button = page.getByRole('button', { name: 'Download layer (.npy)' });
   await expect(button, 'the download button is enabled for the layer shown').toBeEnabled();
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()]);
+  // A missing download is what Chromium does to an <a download> beyond 10 a second per page (README, "The download that hung").
+  const arrived = page.waitForEvent('download', { timeout: 60_000 }).catch((e: Error) => {
+    throw new Error(`no download within 60 s of clicking Download layer (.npy) for ${tap} (more than 10 downloads a second? see README, "The download that hung"): ${e.message}`);
+  });
+  const [download] = await Promise.all([arrived, button.click()]);
   const path = await download.path();
   const decoded = decodeNpy(new Uint8Array(readFileSync(path)));
   return { ...decoded, fileName: download.suggestedFilename() };
