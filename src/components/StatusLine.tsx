@@ -14,8 +14,11 @@ export function backendLabel(b: BackendInfo): string {
   return `wasm · ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
 }
 
+/** The same words from the drop to the result: a photo's steps (decode, run) take a fraction of a second. */
+const PHOTO_RUN = 'Running the network on the photo…';
+
 function progressText(p: Progress | null, what: 'model' | 'photo'): string {
-  if (!p) return what === 'model' ? 'Loading model…' : 'Working…';
+  if (!p) return what === 'model' ? 'Loading model…' : PHOTO_RUN;
   switch (p.stage) {
     case 'download':
       return p.total ? `Downloading model: ${megabytes(p.loaded)} of ${megabytes(p.total)}` : `Downloading model: ${megabytes(p.loaded)}`;
@@ -28,9 +31,8 @@ function progressText(p: Progress | null, what: 'model' | 'photo'): string {
     case 'compile':
       return 'Preparing the model for this device…';
     case 'decode':
-      return 'Decoding and cropping the photo…';
     case 'inference':
-      return 'Running the network…';
+      return PHOTO_RUN;
     case 'occlusion':
       return `Occlusion: ${p.loaded} of ${p.total ?? '?'} patches`;
   }
@@ -63,6 +65,9 @@ export function StatusLine() {
         )}
         <CameraStatusText />
         {status === 'loading-model' && <> {model ? ' · ' : ''}{progressText(loadProgress, 'model')}</>}
+        {/* One text for the whole run of a photo, and no bar: any change on the page while the
+            network runs is a frame of paint, layerize and commit (20-55 ms on this page's
+            ~100 canvas layers) on the cores its threads need (npm run bench, README Speed). */}
         {status === 'running' && <> · {progressText(runProgress, 'photo')}</>}
         {status === 'idle' && 'Starting…'}
       </p>
@@ -73,10 +78,10 @@ export function StatusLine() {
         </p>
       )}
       <OfflineStatus />
-      {(downloading || status === 'running' || (status === 'loading-model' && !downloading)) && (
+      {(downloading || (status === 'loading-model' && !downloading)) && (
         <progress
           className="status__progress"
-          aria-label={status === 'running' ? 'Photo progress' : 'Model download'}
+          aria-label="Model download"
           max={downloading && loadProgress?.total ? loadProgress.total : undefined}
           value={downloading && loadProgress?.total ? loadProgress.loaded : undefined}
         />
