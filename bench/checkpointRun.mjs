@@ -78,12 +78,15 @@ export async function checkpointAppRun(context, bundledId) {
     await page.getByLabel('Choose model').setInputFiles([{ name: p.file, mimeType: 'application/octet-stream', buffer: readFileSync(resolve(CACHE, p.key, p.file)) }]);
     await page.locator('p[role="status"][data-status="ready"]', { hasText: p.file }).waitFor({ timeout: 300_000 });
     await preparePhoto(page, COFFEE(), 'coffee.png');
-    const times = [];
+    const runs = [];
     for (let i = 0; i < opts.warmup + opts.runs; i++) {
       const run = await timedDrop(page);
-      if (i >= opts.warmup) times.push(run.totalMs);
+      if (i >= opts.warmup) runs.push(run);
     }
-    return { shape: p.shape, appMedian: median(times) };
+    const taps = await page.getByLabel('Layer', { exact: true }).locator('option').count();
+    // The worker's split, to set beside the bundled model's (appRun.mjs).
+    const m = (key) => median(runs.map((r) => r[key]));
+    return { shape: p.shape, taps, appMedian: m('totalMs'), decodeMs: m('decodeMs'), preprocessMs: m('preprocessMs'), inferenceMs: m('inferenceMs'), paintMs: median(runs.map((r) => r.totalMs - r.resultMs)) };
   } finally {
     await page.close();
   }

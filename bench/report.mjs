@@ -74,6 +74,7 @@ export function reportRows(results) {
     }
     const bundled = Object.values(results.models)[0]?.app?.appMedian;
     rows.push(['checkpoint', `  app: ${k.app.shape} built in the page, photo dropped → last tile painted`, `${fmt(k.app.appMedian)} ms`, `×${fmt(k.app.appMedian / bundled, 2)} of the bundled ${Object.keys(results.models)[0]}'s`, 'target ≤ 1.1']);
+    if (k.app.inferenceMs !== undefined) rows.push(['checkpoint', `    of which decode / preprocess / session.run in the worker / result → painted (${k.app.taps} layers)`, `${fmt(k.app.decodeMs)} / ${fmt(k.app.preprocessMs)} / ${fmt(k.app.inferenceMs)} / ${fmt(k.app.paintMs)} ms`, '', '']);
   }
   const p = results.peer;
   if (p) {
