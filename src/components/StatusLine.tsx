@@ -78,7 +78,7 @@ export function StatusLine() {
         </p>
       )}
       <OfflineStatus />
-      {(downloading || (status === 'loading-model' && !downloading)) && (
+      {status === 'loading-model' && (
         <progress
           className="status__progress"
           aria-label="Model download"
