@@ -45,20 +45,20 @@ async function folderRun(browser, context, id, count) {
     const wallMs = Date.now() - t0;
     clearInterval(sampler);
     const t = await page.evaluate(() => ({ ...window.__convlens.examples.timings }));
-    return { photos: t.photos, wallMs, photosPerSecond: (t.photos * 1000) / wallMs, perPhoto: { decode: t.decode / t.photos, preprocess: t.preprocess / t.photos, run: t.run / t.photos, bookkeeping: t.bookkeeping / t.photos, rest: (wallMs - t.decode - t.preprocess - t.run - t.bookkeeping) / t.photos }, rssBefore: before, rssPeak: peak };
+    return { photos: t.photos, fromStats: t.fromStats, wallMs, photosPerSecond: (t.photos * 1000) / wallMs, perPhoto: { decode: t.decode / t.photos, preprocess: t.preprocess / t.photos, run: t.run / t.photos, bookkeeping: t.bookkeeping / t.photos, rest: (wallMs - t.decode - t.preprocess - t.run - t.bookkeeping) / t.photos }, rssBefore: before, rssPeak: peak };
   } finally {
     await page.close();
   }
 }
 
 /** 100 photos for the rate (smoke: 4); 1000 for the memory (not in quick or smoke runs). */
-export async function examplesRun(browser, id) {
+export async function examplesRun(browser, id, { memory: withMemory = !opts.quick } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     log(`${id}: Examples, ${opts.smoke ? 4 : 100} photos…`);
     const rate = await folderRun(browser, context, id, opts.smoke ? 4 : 100);
     let memory = null;
-    if (!opts.quick) {
+    if (withMemory) {
       log(`${id}: Examples, 1000 photos (memory)…`);
       const big = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       try {

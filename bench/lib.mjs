@@ -18,6 +18,7 @@ export const opts = {
   quick,
   noBuild: flag('--no-build'),
   occlusionOnly: flag('--occlusion-only'),
+  examplesOnly: flag('--examples-only'),
   cameraOnly: flag('--camera-only'),
   staticServer: flag('--static'),
   noPeer: flag('--no-peer'),

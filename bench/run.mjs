@@ -7,6 +7,8 @@
 //   --no-build    reuse dist-bench/
 //   --models a,b  model ids (default: convnext-atto-untrained,convnext-tiny-untrained)
 //   --occlusion-only  only the Why view's occlusion against bare runs (first model)
+//   --examples-only  only the Examples view (first model): its rate on 100 photos between two
+//                 bare runs, and (without --quick) its memory on 1000
 //   --camera-only the bare run and the live camera section only (committed model)
 //   --camera-fps N  the fake camera's frame rate (default: Chromium's own, 20): it must be
 //                 faster than the model, or the rate measured is the camera's
@@ -132,6 +134,7 @@ async function main() {
   if (!opts.noBuild || !existsSync(resolve(root, 'dist-bench/index.html'))) build();
   stageModels();
   if (opts.occlusionOnly) return occlusionOnlyMain();
+  if (opts.examplesOnly) return examplesOnlyMain();
   const peer = opts.cameraOnly || opts.noPeer ? null : stagePeer();
   const checkpoints = opts.cameraOnly || opts.noCheckpoints ? null : stageCheckpoints();
   // Native first, before the server and the browser exist: Chromium's start-up and idle work
@@ -183,6 +186,36 @@ async function occlusionOnlyMain() {
     console.log(`  ${OCCLUSION.count} × bare session.run, batch 1, logits only: ${fmt(o.unbatchedMs)} ms (${fmt(o.unbatchedMs / OCCLUSION.count, 1)} ms each)`);
     console.log(`  bare, ${OCCLUSION.batch} per session.run (${o.batchedRuns} runs): ${fmt(o.batchedMs)} ms (batching ×${fmt(o.unbatchedMs / o.batchedMs, 2)})`);
     console.log(`  app caption: ${o.caption}`);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+/** The Examples rate alone, with a bare run on each side: the VM's speed drifts within minutes. */
+async function examplesOnlyMain() {
+  const id = opts.modelIds[0];
+  const manifest = readManifest(id);
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const bareMedian = async () => {
+      const context = await browser.newContext();
+      try {
+        return (await bareRun(context, manifest, id)).median;
+      } finally {
+        await context.close();
+      }
+    };
+    const before = await bareMedian();
+    const { rate, memory } = await examplesRun(browser, id);
+    const after = await bareMedian();
+    const bare = (before + after) / 2;
+    const s = rate.perPhoto;
+    console.log(`\nConvLens Examples benchmark, ${new Date().toISOString()}\n${machine()}\n`);
+    console.log(`${id}: ${rate.photos} photos, ${fmt(rate.photosPerSecond, 2)} photos/s: ×${fmt(rate.photosPerSecond / (1000 / bare), 2)} of 1000 / bare (bare ${fmt(before, 1)} → ${fmt(after, 1)} ms; target ≥ 0.85)`);
+    if (memory) console.log(`  ${memory.photos} photos: app renderer ${(memory.rssBefore / 2 ** 20).toFixed(0)} → ${(memory.rssPeak / 2 ** 20).toFixed(0)} MiB (+${((memory.rssPeak - memory.rssBefore) / 2 ** 20).toFixed(0)} MiB; target < +300 MB), ${fmt(memory.photosPerSecond, 2)} photos/s`);
+    console.log(`  per photo: decode ${fmt(s.decode, 1)}, preprocess ${fmt(s.preprocess, 1)}, session.run ${fmt(s.run, 1)}, bookkeeping ${fmt(s.bookkeeping, 1)}, the rest ${fmt(s.rest, 1)} ms; ${rate.fromStats} of ${rate.photos} from the model's own statistics`);
   } finally {
     await browser.close();
     server.kill();

@@ -43,6 +43,9 @@ test("a foreign model (mobilenet_v3_small): the CSV's strongest example of every
   const total = SAMPLE_COUNT + shapes.length;
   await expect(page.getByTestId('examples-count')).toContainText(`${total} photos`);
   await waitAllDone(page, total);
+  // This model's batch axis is fixed at 1, so photos run one by one: the very first read whole
+  // maps (they give the examples' layout), every other one's examples came from the model's own statistics.
+  expect(await page.evaluate(() => window.__convlens!.examples.timings.fromStats)).toBe(total - 1);
 
   const { input, taps } = await page.evaluate(() => {
     const m = window.__convlens!.store.getState().model!.manifest;

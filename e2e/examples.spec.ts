@@ -40,6 +40,8 @@ test.describe('Examples view', () => {
     const total = SAMPLE_COUNT + shapes.length;
     await expect(page.getByTestId('examples-count')).toContainText(`${total} photos`);
     await waitAllDone(page, total);
+    // The samples' first batch read whole maps; every added photo's examples came from the model's own statistics.
+    expect(await page.evaluate(() => window.__convlens!.examples.timings.fromStats)).toBe(shapes.length);
 
     const csv = await downloadCsv(page);
     const lines = csv.trim().split('\n');

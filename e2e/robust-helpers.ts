@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
@@ -9,8 +10,11 @@ import type { WorkerStats } from '../src/worker/protocol';
 export const GENERATED = resolve(ROOT, 'e2e/generated');
 
 export function ensureGeneratedPhotos(): void {
-  if (existsSync(resolve(GENERATED, 'done'))) return;
-  const r = spawnSync('/usr/bin/python3', [resolve(ROOT, 'e2e/fixtures/make_bad_photos.py'), GENERATED], { encoding: 'utf8' });
+  const done = resolve(GENERATED, 'done');
+  const script = resolve(ROOT, 'e2e/fixtures/make_bad_photos.py');
+  // `done` holds the hash of the script that made the photos: a newer script makes them again.
+  if (existsSync(done) && readFileSync(done, 'utf8').trim() === createHash('sha256').update(readFileSync(script)).digest('hex')) return;
+  const r = spawnSync('/usr/bin/python3', [script, GENERATED], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`make_bad_photos.py failed: ${r.stderr}`);
 }
 

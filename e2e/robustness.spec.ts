@@ -88,6 +88,16 @@ test('awkward photos that must work, one after another on one page', async ({ pa
       await expect(notice(page)).toContainText('animated GIF with 2 frames: the model sees the first frame only');
     }],
 
+    ['an animated PNG uses its first frame and says how many it has', async (page: Page) => {
+      await dropFiles(page, [generated('animated.png')]);
+      await waitForResult(page, 'animated.png');
+      const [r, g, b] = await cropPixel(page, 112, 112);
+      expect(g).toBeGreaterThan(180);
+      expect(r).toBeLessThan(60);
+      expect(b).toBeLessThan(60);
+      await expect(notice(page)).toContainText('animated PNG with 3 frames: the model sees the first frame only');
+    }],
+
     ['a greyscale JPEG runs as three equal channels', async (page: Page) => {
       await dropFiles(page, [generated('greyscale.jpg')]);
       await waitForResult(page, 'greyscale.jpg');

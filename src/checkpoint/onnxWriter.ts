@@ -49,7 +49,7 @@ export interface OnnxGraph {
 }
 
 // Wire tags: (field number << 3) | wire type (0 varint, 2 length-delimited, 5 fixed32).
-const tag = (field: number, wire: number): number => (field << 3) | wire;
+export const tag = (field: number, wire: number): number => (field << 3) | wire;
 
 function writeValueInfo(w: Writer, field: number, v: GraphValue): void {
   w.uint32(tag(field, 2)).fork();
@@ -74,7 +74,8 @@ function writeAttribute(w: Writer, a: Attribute): void {
   w.ldelim();
 }
 
-function writeNode(w: Writer, n: GraphNode): void {
+/** GraphProto.node: one NodeProto. */
+export function writeNode(w: Writer, n: GraphNode): void {
   w.uint32(tag(1, 2)).fork();
   for (const i of n.inputs) w.uint32(tag(1, 2)).string(i);
   for (const o of n.outputs) w.uint32(tag(2, 2)).string(o);

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { channelWindow } from '../render/gridLayout';
 import { cropBitmap } from '../examples/cropBitmaps';
 import { drawMosaic } from '../examples/drawMosaic';
@@ -45,11 +45,34 @@ export function useMosaic(canvas: React.RefObject<HTMLCanvasElement | null>, exa
     return () => {
       live = false;
     };
-    // The examples' identity is their key: a batch that left a channel's examples alone does not redraw it.
-  }, [key, side, cropSize, t]);
+    // The examples' identity is their key: a batch that left a channel's examples alone does not
+    // redraw it. Each batch brings a new table object, so only its grid's size is a dependency.
+  }, [key, side, cropSize, t.height, t.width, tap]);
 }
 
-function ExampleTile({ table, k, channel, tap, photos, size, cropSize, onOpen }: { table: TapTopK; k: number; channel: number; tap: Tap | null; photos: ReadonlyMap<number, StoredPhoto>; size: number; cropSize: number; onOpen: (c: number) => void }) {
+interface TileProps {
+  table: TapTopK;
+  k: number;
+  channel: number;
+  tap: Tap | null;
+  photos: ReadonlyMap<number, StoredPhoto>;
+  size: number;
+  cropSize: number;
+  /** Opens the channel's dialog; the same action on every render. */
+  onOpen: (c: number) => void;
+}
+
+/**
+ * A tile renders again only when its own examples can have changed: the photo list changes
+ * with every batch (crops arrive), but a tile reads only its own examples' photos.
+ */
+function sameTile(a: TileProps, b: TileProps): boolean {
+  if (a.table !== b.table || a.k !== b.k || a.channel !== b.channel || a.tap !== b.tap || a.size !== b.size || a.cropSize !== b.cropSize) return false;
+  if (a.photos === b.photos) return true;
+  return channelExamples(b.table, b.k, b.channel).every((e) => a.photos.get(e.photo) === b.photos.get(e.photo));
+}
+
+const ExampleTile = memo(function ExampleTile({ table, k, channel, tap, photos, size, cropSize, onOpen }: TileProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const examples = channelExamples(table, k, channel);
   useMosaic(canvas, examples, photos, tap, table, size, cropSize);
@@ -68,7 +91,7 @@ function ExampleTile({ table, k, channel, tap, photos, size, cropSize, onOpen }:
       <span className="tile__index">{channel}</span>
     </button>
   );
-}
+}, sameTile);
 
 /** One tile per channel of the selected layer, in the grid's order and window (sorting, Hide dead channels). */
 export function ExampleTiles({ table, k, tap, onOpen }: { table: TapTopK; k: number; tap: Tap | null; onOpen: (c: number) => void }) {

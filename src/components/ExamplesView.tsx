@@ -22,6 +22,7 @@ import { downloadBlob } from './DownloadLayerButton';
 import { ExampleDialog } from './ExampleDialog';
 import { examplePhotoName, ExampleTiles } from './ExampleTiles';
 import { FileButton } from './FileButton';
+import { useAtMostEvery } from './useAtMostEvery';
 import { ChannelControls } from './ChannelControls';
 import { SortControls } from './SortControls';
 import { examplesPng } from '../examples/examplesPng';
@@ -143,10 +144,17 @@ function Downloads() {
 }
 
 /** The Examples view: a collection of photos, and for every channel the patches that excite it most. */
+/** While examples are found, the mosaics follow at this pace (every batch would take the model's CPU). */
+const MOSAICS_EVERY_MS = 1000;
+
 export function ExamplesView() {
   const ready = useAppStore((s) => s.examplesReady);
   const model = useAppStore((s) => s.model);
-  const results = useAppStore((s) => s.exampleResults);
+  const busy = useAppStore((s) => s.examplesBusy);
+  const live = useAppStore((s) => s.exampleResults);
+  const paced = useAtMostEvery(live, busy ? MOSAICS_EVERY_MS : 0);
+  // The paced results only while they are an earlier moment of the same examples (not a forgotten or another model's).
+  const results = paced && live?.state && paced.state && paced.modelKey === live.modelKey && paced.processed.size <= live.processed.size ? paced : live;
   const tap = useAppStore(selectCurrentTap);
   const [dragOver, setDragOver] = useState(false);
   const channel = useAppStore((s) => s.exampleChannel);

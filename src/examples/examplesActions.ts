@@ -12,6 +12,7 @@ import { useAppStore } from '../store/store';
 import { inferenceClient } from '../store/workerClient';
 import { clearAll, clearResults, deletePhotos, loadPhotos, loadResults, saveBatch, savePhotos, type StoredMeta, type StoredPhoto } from './examplesDb';
 import type { ExampleResults } from './examplesSlice';
+import { cloneTopK, type TopKState } from './topK';
 
 /** Photos per worker request: small, so a photo dropped meanwhile or Cancel waits at most one batch. */
 export const EXAMPLES_BATCH = 4;
@@ -26,16 +27,22 @@ let syncing: { key: string; done: Promise<void> } | null = null;
 /** The examples are written to IndexedDB at most this often while running (and always at the end). */
 const SAVE_EVERY_MS = 2000;
 let lastSave = 0;
+/**
+ * The last batch's IndexedDB write, which runs while the worker runs the next batch: Forget
+ * photos and removing the samples wait for it, or it would write forgotten photos back.
+ */
+let saving: Promise<void> = Promise.resolve();
+const saved = () => saving.catch(() => undefined);
 
 /**
  * Where finding examples spent its time, summed over batches since the last reset (read by
  * the bench through the ?debug hook): the worker's split, and the page's wall time from
  * sending a batch to having stored its result.
  */
-export const examplesTimings = { batches: 0, photos: 0, decode: 0, preprocess: 0, run: 0, bookkeeping: 0, wallMs: 0 };
+export const examplesTimings = { batches: 0, photos: 0, decode: 0, preprocess: 0, run: 0, bookkeeping: 0, wallMs: 0, fromStats: 0 };
 
 export function resetExamplesTimings(): void {
-  Object.assign(examplesTimings, { batches: 0, photos: 0, decode: 0, preprocess: 0, run: 0, bookkeeping: 0, wallMs: 0 });
+  Object.assign(examplesTimings, { batches: 0, photos: 0, decode: 0, preprocess: 0, run: 0, bookkeeping: 0, wallMs: 0, fromStats: 0 });
 }
 
 export function modelKey(model: Pick<LoadedModelInfo, 'manifest' | 'modelUrl'>): string {
@@ -94,6 +101,7 @@ export async function removeSamples(): Promise<void> {
   const s = useAppStore.getState();
   const removed = s.examplePhotos.filter((p) => p.sampleId !== null).map((p) => p.id);
   useAppStore.setState({ examplePhotos: s.examplePhotos.filter((p) => p.sampleId === null), examplesSamplesRemoved: true, exampleResults: null, examplesRun: 'idle' });
+  await saved();
   await deletePhotos(removed, meta());
   await clearResults();
   await syncExamplesModel();
@@ -102,6 +110,7 @@ export async function removeSamples(): Promise<void> {
 export async function forgetExamplePhotos(): Promise<void> {
   generation++;
   useAppStore.setState({ examplePhotos: [], exampleSkipped: [], examplesSamplesRemoved: true, exampleResults: null, examplesRun: 'idle', examplesError: null, exampleChannel: null });
+  await saved();
   await clearAll(meta()).catch(fail);
 }
 
@@ -140,6 +149,10 @@ export async function pumpExamples(): Promise<void> {
   if (pumping) return;
   pumping = true;
   useAppStore.setState({ examplesBusy: true });
+  // The working examples go to the worker and come back with each batch (transferred, never
+  // copied there); the store holds a copy of them, which the page shows and keeps.
+  let live: TopKState | null = null;
+  let liveOf: ExampleResults | null = null;
   try {
     for (;;) {
       const s = useAppStore.getState();
@@ -148,17 +161,23 @@ export async function pumpExamples(): Promise<void> {
       const pending = s.examplePhotos.filter((p) => !results.processed.has(p.id)).slice(0, EXAMPLES_BATCH);
       if (pending.length === 0) break;
       if (s.examplesRun !== 'running') useAppStore.setState({ examplesRun: 'running' });
+      // The first batch, or results read again meanwhile: work on a copy of what the store holds.
+      if (liveOf !== results) live = results.state ? cloneTopK(results.state) : null;
+      liveOf = null;
       const gen = generation;
       const sent = performance.now();
       const reply = await inferenceClient().examplesBatch(
         pending.map((p) => ({ photo: p.id, image: p.image, isCrop: p.isCrop })),
-        results.state,
+        live,
         results.modelKey,
       );
+      await saving;
       const now = useAppStore.getState();
       // Forgotten, or another model's (or a re-read) results meanwhile: this batch belongs to none of them.
       if (gen !== generation || now.exampleResults !== results) continue;
-      await applyBatch(results, pending, reply);
+      live = reply.state;
+      saving = applyBatch(results, pending, reply);
+      liveOf = useAppStore.getState().exampleResults;
       const t = examplesTimings;
       t.batches++;
       t.photos += pending.length;
@@ -166,9 +185,11 @@ export async function pumpExamples(): Promise<void> {
       t.preprocess += reply.ms.preprocess;
       t.run += reply.ms.run;
       t.bookkeeping += reply.ms.bookkeeping;
+      t.fromStats += reply.fromStats;
       t.wallMs += performance.now() - sent;
       performance.mark('convlens:examples-batch', { detail: { photos: pending.length, ...reply.ms } });
     }
+    await saving;
   } catch (e) {
     fail(e);
   } finally {
@@ -179,7 +200,8 @@ export async function pumpExamples(): Promise<void> {
 
 type BatchReply = Awaited<ReturnType<ReturnType<typeof inferenceClient>['examplesBatch']>>;
 
-async function applyBatch(results: ExampleResults, sent: readonly StoredPhoto[], reply: BatchReply): Promise<void> {
+/** The batch in the store at once (the next batch is sent from it); the promise is its IndexedDB write. */
+function applyBatch(results: ExampleResults, sent: readonly StoredPhoto[], reply: BatchReply): Promise<void> {
   const s = useAppStore.getState();
   const byId = new Map(sent.map((p) => [p.id, p]));
   const cropped: StoredPhoto[] = [];
@@ -203,7 +225,7 @@ async function applyBatch(results: ExampleResults, sent: readonly StoredPhoto[],
     if (out.crop) cropped.push({ ...photo, image: out.crop, isCrop: true });
   }
   const replaced = new Map(cropped.map((p) => [p.id, p]));
-  const next: ExampleResults = { modelKey: results.modelKey, state: reply.state ?? results.state, processed, means };
+  const next: ExampleResults = { modelKey: results.modelKey, state: reply.state ? cloneTopK(reply.state) : results.state, processed, means };
   const photos = s.examplePhotos.filter((p) => !skippedIds.has(p.id)).map((p) => replaced.get(p.id) ?? p);
   useAppStore.setState({ examplePhotos: photos, exampleSkipped: skipped, exampleResults: next });
   // The examples (1.3 MB for Atto) are cloned into IndexedDB on the page's thread: every two
@@ -211,6 +233,8 @@ async function applyBatch(results: ExampleResults, sent: readonly StoredPhoto[],
   const last = useAppStore.getState().examplesRun === 'cancelled' || photos.every((p) => processed.has(p.id));
   const saveState = last || performance.now() - lastSave >= SAVE_EVERY_MS;
   if (saveState) lastSave = performance.now();
-  await saveBatch(cropped, saveState ? { modelKey: next.modelKey, state: next.state, processed: [...processed] } : null, newMeans, meta(), next.modelKey);
-  if (skippedIds.size > 0) await deletePhotos([...skippedIds], meta());
+  return (async () => {
+    await saveBatch(cropped, saveState ? { modelKey: next.modelKey, state: next.state, processed: [...processed] } : null, newMeans, meta(), next.modelKey);
+    if (skippedIds.size > 0) await deletePhotos([...skippedIds], meta());
+  })();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addPhotoTap, channelExamples, createTopK, tapGeometry, topKBuffers } from './topK';
+import { seededRandom } from '../testing/seededRandom';
+import { addPhotoTap, channelExamples, cloneTopK, createTopK, tapGeometry, topKBuffers } from './topK';
 
 const geometry = [{ name: 'a', channels: 2, height: 2, width: 3 }];
 
@@ -51,6 +52,43 @@ describe('topK', () => {
     expect(Array.from(means)).toEqual([0, 0, 1, 2, 3]);
     expect(() => addPhotoTap(s, 1, 0, new Float32Array(4), means)).toThrow(/expected 3/);
     expect(topKBuffers(s)).toHaveLength(6);
+  });
+
+  it('finds the one-lane answer on planes of every size, with ties, NaN and -Infinity (seeded)', () => {
+    const random = seededRandom(9);
+    for (let trial = 0; trial < 400; trial++) {
+      const height = 1 + Math.floor(random() * 4);
+      const width = 1 + Math.floor(random() * 5);
+      const plane = height * width;
+      // Few distinct values, so ties are common.
+      const pick = () => [NaN, -Infinity, -1, 0, 0.5, 2, 2, 3][Math.floor(random() * 8)]!;
+      const values = Array.from({ length: 2 * plane }, pick);
+      const s = createTopK('m', [{ name: 'a', channels: 2, height, width }], 1);
+      const means = add(s, 0, values);
+      for (let c = 0; c < 2; c++) {
+        const own = values.slice(c * plane, (c + 1) * plane);
+        let best = -Infinity;
+        let at = -1;
+        own.forEach((v, i) => {
+          if (v > best) (best = v), (at = i);
+        });
+        const got = channelExamples(s.taps[0]!, 1, c);
+        expect(got.map((e) => [e.row * width + e.col, e.value])).toEqual(at < 0 ? [] : [[at, best]]);
+        const mean = own.reduce((a, b) => a + b, 0) / plane;
+        if (Number.isFinite(mean)) expect(means[c]).toBeCloseTo(mean, 6);
+        else expect(Object.is(means[c], Math.fround(mean)) || (Number.isNaN(means[c]) && Number.isNaN(mean))).toBe(true);
+      }
+    }
+  });
+
+  it('clones a state into buffers of its own', () => {
+    const s = createTopK('m', geometry, 2);
+    add(s, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const copy = cloneTopK(s);
+    add(s, 4, [9, 9, 9, 9, 9, 9, 99, 9, 9, 9, 9, 9]);
+    expect(channelExamples(copy.taps[0]!, 2, 1)).toEqual([{ rank: 1, photo: 3, row: 1, col: 2, value: 12 }]);
+    expect(channelExamples(s.taps[0]!, 2, 1).map((e) => e.photo)).toEqual([4, 3]);
+    expect(topKBuffers(copy).some((b) => topKBuffers(s).includes(b))).toBe(false);
   });
 
   it('reads tap geometry with or without the batch axis', () => {

@@ -5,6 +5,7 @@
  * (resize, crop, normalise) are preprocess.ts.
  */
 import { mirrorRgbaInPlace } from './mirror';
+import { pngFrameCount } from './pngFrames';
 import { preShrinkSize } from './preShrink';
 import { SNIFF_BYTES, TRUNCATED_JPEG_MESSAGE, jpegIsTruncated, sniffFormat, undecodableMessage, type ImageFormat } from './sniff';
 
@@ -26,9 +27,13 @@ type Pixels = Omit<Decoded, 'format' | 'frames'>;
 // Raw decoded values, as PIL sees them: no colour management, no premultiplication.
 const BITMAP_OPTIONS: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' };
 
-/** Frames of an animated image, from the browser's own decoder (WebCodecs); null where unknown. */
+/**
+ * Frames of an animated image: a PNG's from its chunks (src/image/pngFrames.ts), a GIF's or
+ * WebP's from the browser's own decoder (WebCodecs); null where unknown.
+ */
 async function frameCount(image: Blob, format: ImageFormat): Promise<number | null> {
-  if (typeof ImageDecoder === 'undefined' || (format !== 'gif' && format !== 'webp' && format !== 'png')) return null;
+  if (format === 'png') return pngFrameCount(new Uint8Array(await image.arrayBuffer()));
+  if (typeof ImageDecoder === 'undefined' || (format !== 'gif' && format !== 'webp')) return null;
   let decoder: ImageDecoder | null = null;
   try {
     decoder = new ImageDecoder({ data: image.stream(), type: `image/${format}` });
@@ -41,13 +46,14 @@ async function frameCount(image: Blob, format: ImageFormat): Promise<number | nu
   }
 }
 
-export async function decodeImage(image: Blob): Promise<Decoded> {
+/** `frames: false` leaves the frame count out (null): the Examples view's folders do not show it. */
+export async function decodeImage(image: Blob, { frames: countFrames = true }: { frames?: boolean } = {}): Promise<Decoded> {
   const head = new Uint8Array(await image.slice(0, SNIFF_BYTES).arrayBuffer());
   const format = sniffFormat(head);
   // Chrome decodes a cut-off JPEG without complaint, greying out the missing part.
   if (format === 'jpeg' && jpegIsTruncated(new Uint8Array(await image.arrayBuffer()))) throw new DecodeError(TRUNCATED_JPEG_MESSAGE);
   // Counting frames reads the file a second time: let it overlap with the decode.
-  const frames = frameCount(image, format);
+  const frames = countFrames ? frameCount(image, format) : null;
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(image, BITMAP_OPTIONS);

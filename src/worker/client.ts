@@ -10,7 +10,7 @@ import type { LayerWeightsResult } from '../model/layerWeights';
 import { assertNever, DEBUG_WORKER_NAME, WORKER_NAME } from './protocol';
 import type { ExplainInputs } from './protocol';
 import type { ExamplePhotoInput, ExamplesBatchResult } from './protocol';
-import type { TopKState } from '../examples/topK';
+import { topKBuffers, type TopKState } from '../examples/topK';
 
 export class InferenceError extends Error {
   constructor(
@@ -240,10 +240,12 @@ export class InferenceClient {
     return reply.result;
   }
 
-  /** A few photos of the Examples view through the model; `state` is transferred there and back (src/worker/examplesRun.ts). */
+  /**
+   * A few photos of the Examples view through the model (src/worker/examplesRun.ts). `state` is
+   * transferred there and back, never copied: its buffers are unusable here until the reply.
+   */
   async examplesBatch(photos: ExamplePhotoInput[], state: TopKState | null, modelKey: string, timeoutMs = 300_000): Promise<ExamplesBatchResult> {
-    // The state is copied there (the page keeps showing it meanwhile) and transferred back.
-    const reply = await this.request({ type: 'examples-batch', photos, state, modelKey }, undefined, timeoutMs);
+    const reply = await this.request({ type: 'examples-batch', photos, state, modelKey }, undefined, timeoutMs, state ? topKBuffers(state) : []);
     if (reply.type !== 'examples-result') throw new InferenceError('internal', `Unexpected reply ${reply.type}`);
     return reply.result;
   }

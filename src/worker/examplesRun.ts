@@ -5,15 +5,18 @@
  * to keep; a kept crop is decoded and normalised as it is, so a reload or a continue gives
  * the model exactly the same numbers. A photo that cannot be read is skipped with the single
  * photo's message, never stopping the rest. The page sends small batches, one request each,
- * so a photo dropped meanwhile waits at most one batch and Cancel acts between batches.
+ * so a photo dropped meanwhile waits at most one batch and Cancel acts between batches; a
+ * model with a dynamic batch axis runs each batch in one session.run (src/worker/tapBatch.ts).
  */
 import { decodeImage } from '../image/decode';
 import { cropToRgba, toNormalisedCHW, toNormalisedHWC } from '../image/normaliseInput';
 import { preprocess } from '../image/preprocess';
 import type { RgbImage } from '../image/types';
 import type { InputSpec } from '../model/manifest';
-import { addPhotoTap, createTopK, tapGeometry, type TopKState } from '../examples/topK';
+import { addPhotoStats, addPhotoTap, createTopK, tapGeometry, type TopKState } from '../examples/topK';
+import type { ExampleStatsRunner, TapStats } from './exampleStatsRun';
 import type { LoadedModel } from './modelLoad';
+import { stackInputs, unstackOutputs } from './tapBatch';
 import type { ExamplePhotoInput, ExamplePhotoOutput, ExamplesBatchResult, TapOutput } from './protocol';
 import { errorText } from './workerError';
 
@@ -23,7 +26,7 @@ export interface ExamplesBatchRequest {
   modelKey: string;
 }
 
-type RunTaps = (m: LoadedModel, tensor: Float32Array) => Promise<TapOutput[]>;
+type RunTaps = (m: LoadedModel, tensor: Float32Array, batch: number) => Promise<TapOutput[]>;
 type RunTapsOnly = (m: LoadedModel, tensor: Float32Array, only: readonly string[]) => Promise<TapOutput[]>;
 
 /** Opaque RGBA (a kept crop) -> packed RGB, the layout the normaliser reads. */
@@ -54,7 +57,7 @@ export async function runExampleMaps(m: LoadedModel, crops: readonly Blob[], tap
   let height = 1;
   let width = 1;
   for (const crop of crops) {
-    const d = await decodeImage(crop);
+    const d = await decodeImage(crop, { frames: false });
     const tensor = d.width === input.cropSize && d.height === input.cropSize ? cropTensor(d.rgba, d.width, d.height, input) : preprocess(d.rgba, d.width, d.height, input).tensor;
     const out = (await run(m, tensor, [tap]))[0]!;
     const g = tapGeometry(out.name, out.dims);
@@ -74,40 +77,100 @@ async function cropPng(rgba: Uint8ClampedArray, width: number, height: number): 
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-export async function runExamplesBatch(m: LoadedModel, request: ExamplesBatchRequest, run: RunTaps): Promise<ExamplesBatchResult> {
+/** Statistics that fit the examples' taps, checked before any is added (a photo is added whole or not at all). */
+function checkStats(state: TopKState, taps: readonly TapStats[]): void {
+  if (taps.length !== state.taps.length) throw new RangeError(`${taps.length} taps of statistics, the examples have ${state.taps.length}`);
+  taps.forEach((s, i) => {
+    const t = state.taps[i]!;
+    const ok = 'data' in s ? s.data.length === t.channels * t.height * t.width : s.max.length === t.channels && s.at.length === t.channels && s.mean.length === t.channels;
+    if (!ok) throw new RangeError(`Tap "${t.name}": statistics of another size`);
+  });
+}
+
+function addStats(state: TopKState, photo: number, taps: readonly TapStats[]): Float32Array {
+  const means = new Float32Array(state.totalChannels);
+  taps.forEach((s, i) => ('data' in s ? addPhotoTap(state, i, photo, s.data, means) : addPhotoStats(state, i, photo, s.max, s.at, s.mean, means)));
+  return means;
+}
+
+/** One photo made ready for the model: its input, and its crop's PNG on the way (for a photo seen the first time). */
+interface Ready {
+  photo: number;
+  tensor: Float32Array;
+  crop: Promise<Blob> | null;
+}
+
+/**
+ * The batch's photos: decoded side by side (the browser decodes off this thread), each
+ * preprocessed, its crop's PNG encoded while the model runs; then one session.run for all of
+ * them where the batch axis is dynamic (`maxBatch` > 1), else one each. The top-k bookkeeping
+ * takes the photos in the order sent, so ties rank as in a one-by-one pass.
+ */
+export async function runExamplesBatch(m: LoadedModel, request: ExamplesBatchRequest, run: RunTaps, maxBatch: number, stats: Pick<ExampleStatsRunner, 'prepare' | 'run' | 'fail'> | null = null): Promise<ExamplesBatchResult> {
   const input = m.manifest.input;
   let state = request.state;
   const ms = { decode: 0, preprocess: 0, run: 0, bookkeeping: 0 };
-  const photos: ExamplePhotoOutput[] = [];
-  for (const p of request.photos) {
-    let t = performance.now();
-    let tensor: Float32Array;
-    let crop: Blob | null = null;
+  // Made on the first batch of a model's examples (while its photos decode), then kept.
+  const preparing = stats?.prepare(m) ?? null;
+  let t = performance.now();
+  const decoded = await Promise.all(request.photos.map((p) => decodeImage(p.image, { frames: false }).then((d) => ({ d, error: null }), (error: unknown) => ({ d: null, error }))));
+  ms.decode = performance.now() - t;
+  t = performance.now();
+  const skipped = new Map<number, string>();
+  const ready: Ready[] = [];
+  request.photos.forEach((p, i) => {
+    const { d, error } = decoded[i]!;
     try {
-      const decoded = await decodeImage(p.image);
-      ms.decode += performance.now() - t;
-      t = performance.now();
-      if (p.isCrop && decoded.width === input.cropSize && decoded.height === input.cropSize) {
-        tensor = cropTensor(decoded.rgba, decoded.width, decoded.height, input);
-      } else {
-        const pre = preprocess(decoded.rgba, decoded.width, decoded.height, input);
-        tensor = pre.tensor;
-        if (!p.isCrop) crop = await cropPng(cropToRgba(pre.crop), pre.crop.width, pre.crop.height);
-      }
-      ms.preprocess += performance.now() - t;
+      if (!d) throw error;
+      if (p.isCrop && d.width === input.cropSize && d.height === input.cropSize) return void ready.push({ photo: p.photo, tensor: cropTensor(d.rgba, d.width, d.height, input), crop: null });
+      const pre = preprocess(d.rgba, d.width, d.height, input);
+      ready.push({ photo: p.photo, tensor: pre.tensor, crop: p.isCrop ? null : cropPng(cropToRgba(pre.crop), pre.crop.width, pre.crop.height) });
     } catch (e) {
-      photos.push({ photo: p.photo, crop: null, means: null, skipped: errorText(e) });
-      continue;
+      skipped.set(p.photo, errorText(e));
+    }
+  });
+  ms.preprocess = performance.now() - t;
+  const means = new Map<number, Float32Array>();
+  const prepared = await preparing;
+  let fromStats = 0;
+  for (let at = 0; at < ready.length; at += maxBatch) {
+    const group = ready.slice(at, at + maxBatch);
+    // The statistics session once the examples' layout is known (the first batch reads whole maps).
+    if (prepared && stats && state) {
+      try {
+        t = performance.now();
+        const perPhoto = await stats.run(prepared, group.length === 1 ? group[0]!.tensor : stackInputs(group.map((r) => r.tensor)), group.length);
+        ms.run += performance.now() - t;
+        t = performance.now();
+        perPhoto.forEach((taps) => checkStats(state!, taps));
+        group.forEach((r, b) => means.set(r.photo, addStats(state!, r.photo, perPhoto[b]!)));
+        ms.bookkeeping += performance.now() - t;
+        fromStats += group.length;
+        continue;
+      } catch {
+        stats.fail(m); // this group, and the rest of the model's, from whole maps
+      }
     }
     t = performance.now();
-    const taps = await run(m, tensor);
+    const perPhoto = group.length === 1 ? [await run(m, group[0]!.tensor, 1)] : unstackOutputs(await run(m, stackInputs(group.map((r) => r.tensor)), group.length), group.length);
     ms.run += performance.now() - t;
     t = performance.now();
-    state ??= createTopK(request.modelKey, taps.map((o) => tapGeometry(o.name, o.dims)));
-    const means = new Float32Array(state.totalChannels);
-    taps.forEach((o, i) => addPhotoTap(state!, i, p.photo, o.data, means));
+    group.forEach((r, b) => {
+      const taps = perPhoto[b]!;
+      state ??= createTopK(request.modelKey, taps.map((o) => tapGeometry(o.name, o.dims)));
+      const photoMeans = new Float32Array(state.totalChannels);
+      taps.forEach((o, i) => addPhotoTap(state!, i, r.photo, o.data, photoMeans));
+      means.set(r.photo, photoMeans);
+    });
     ms.bookkeeping += performance.now() - t;
-    photos.push({ photo: p.photo, crop, means, skipped: null });
   }
-  return { state, photos, ms };
+  // Encoded meanwhile: waiting now costs what the run did not cover.
+  t = performance.now();
+  const crops = new Map(await Promise.all(ready.map(async (r) => [r.photo, r.crop ? await r.crop : null] as const)));
+  ms.preprocess += performance.now() - t;
+  const photos: ExamplePhotoOutput[] = request.photos.map((p) => {
+    const reason = skipped.get(p.photo);
+    return reason !== undefined ? { photo: p.photo, crop: null, means: null, skipped: reason } : { photo: p.photo, crop: crops.get(p.photo) ?? null, means: means.get(p.photo)!, skipped: null };
+  });
+  return { state, photos, ms, fromStats };
 }

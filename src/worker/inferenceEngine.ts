@@ -21,6 +21,7 @@ import { loadModel, reconfigureInput, type Loaded, type LoadedModel, type LoadPr
 import { runOcclusion } from './occlusion';
 import { ExplainRunner, explainTransferables } from './explainRun';
 import { runExampleMaps, runExamplesBatch, type ExamplesBatchRequest } from './examplesRun';
+import { ExampleStatsRunner } from './exampleStatsRun';
 import { topKBuffers } from '../examples/topK';
 import { transferablesOf, type BackendName, type CameraFrame, type DecodeInfo, type RunResult, type TapOutput, type WorkerResponse } from './protocol';
 import { OCCLUSION_CANCELLED } from './runQueue';
@@ -55,8 +56,10 @@ export class InferenceEngine {
   private occluding: { id: number; cancelled: boolean } | null = null;
   /** The selected layer's explanation session (explainRun.ts). */
   private readonly explainer = new ExplainRunner();
+  private readonly exampleStats = new ExampleStatsRunner();
   /** For the debug counters: session runs, and camera frames received and closed. */
   readonly counters = { runsExecuted: 0, framesReceived: 0, framesClosed: 0, framesDirect: 0 };
+  private readonly batchAxes = new WeakMap<LoadedModel, boolean>();
 
   constructor(private readonly post: Post) {}
 
@@ -82,6 +85,7 @@ export class InferenceEngine {
     const previous = this.model;
     this.model = loaded.model;
     if (previous && previous.session !== loaded.model.session) await previous.session.release().catch(() => undefined);
+    await this.exampleStats.release();
     this.answerLoaded(id, loaded);
   }
 
@@ -92,6 +96,7 @@ export class InferenceEngine {
     this.model = loaded.model;
     // A checkpoint rebuilt at another size has a session of its own.
     if (previous && previous.session !== loaded.model.session) await previous.session.release().catch(() => undefined);
+    await this.exampleStats.release();
     this.answerLoaded(id, loaded);
   }
 
@@ -145,9 +150,20 @@ export class InferenceEngine {
     await this.runDecoded(id, m, decoded, t0, true, taps);
   }
 
-  private runTaps(m: LoadedModel, tensor: Float32Array, only: readonly string[] | null): Promise<TapOutput[]> {
-    this.counters.runsExecuted++;
-    return runTaps(m, tensor, only);
+  private runTaps(m: LoadedModel, tensor: Float32Array, only: readonly string[] | null, batch = 1): Promise<TapOutput[]> {
+    this.counters.runsExecuted += batch;
+    return runTaps(m, tensor, only, batch);
+  }
+
+  /** Whether the model's input takes any batch size (read from its graph once per model). */
+  private dynamicBatch(m: LoadedModel): boolean {
+    let known = this.batchAxes.get(m);
+    if (known === undefined) {
+      const batch = readOnnx(m.bytes).inputs.find((i) => i.name === m.manifest.input.name)?.dims?.[0];
+      known = typeof batch === 'string' || batch === null;
+      this.batchAxes.set(m, known);
+    }
+    return known;
   }
 
   private async runDecoded(id: number, loaded: LoadedModel, decoded: Decoded, t0: number, keepFrame: boolean, only: readonly string[] | null = null): Promise<void> {
@@ -223,13 +239,12 @@ export class InferenceEngine {
     try {
       const decoded = await decodeImage(image);
       const pre = preprocess(decoded.rgba, decoded.width, decoded.height, m.manifest.input);
-      const batch = readOnnx(m.bytes).inputs.find((i) => i.name === m.manifest.input.name)?.dims?.[0];
       const result = await runOcclusion({
         ort: m.ort,
         session: m.session,
         input: m.manifest.input,
         logitsName: logitsValue(m.manifest),
-        dynamicBatch: typeof batch === 'string' || batch === null,
+        dynamicBatch: this.dynamicBatch(m),
         tensor: pre.tensor,
         classIndex,
         patch,
@@ -249,7 +264,15 @@ export class InferenceEngine {
   /** A batch of the Examples view's photos (examplesRun.ts); the state and the means travel back transferred. */
   async examplesBatch(id: number, request: ExamplesBatchRequest): Promise<void> {
     const m = await this.current();
-    const result = await runExamplesBatch(m, request, (model, tensor) => this.runTaps(model, tensor, null));
+    const maxBatch = this.dynamicBatch(m) ? request.photos.length : 1;
+    const result = await runExamplesBatch(m, request, (model, tensor, batch) => this.runTaps(model, tensor, null, batch), maxBatch, {
+      prepare: (model) => this.exampleStats.prepare(model),
+      fail: (model) => this.exampleStats.fail(model),
+      run: (prepared, tensor, batch) => {
+        this.counters.runsExecuted += batch;
+        return this.exampleStats.run(prepared, tensor, batch);
+      },
+    });
     const buffers = [...(result.state ? topKBuffers(result.state) : []), ...result.photos.flatMap((p) => (p.means ? [p.means.buffer as ArrayBuffer] : []))];
     this.post({ type: 'examples-result', id, result }, buffers);
   }

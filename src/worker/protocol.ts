@@ -156,7 +156,7 @@ export function isDebugWorkerName(name: string): boolean {
 export type DebugAction = 'stats' | 'crash' | 'lose-gpu' | 'hold-runs' | 'release-runs';
 
 export interface WorkerStats {
-  /** Runs that reached session.run (superseded ones never do). */
+  /** Photos and frames that reached session.run (superseded ones never do); a batch of N counts N. */
   runsExecuted: number;
   runsSuperseded: number;
   /** Bytes of the WebAssembly memories onnxruntime created (they only ever grow). */
@@ -196,6 +196,8 @@ export interface ExamplesBatchResult {
   photos: ExamplePhotoOutput[];
   /** Where the batch's time went, for the bench's split. */
   ms: { decode: number; preprocess: number; run: number; bookkeeping: number };
+  /** Photos whose examples came from the model's own statistics (src/model/exampleStats.ts), not whole maps. */
+  fromStats: number;
 }
 
 export type WorkerRequest =

@@ -11,6 +11,7 @@ import type { Manifest, Tap } from '../model/manifest';
 import { parseManifest } from '../model/manifestValidate';
 import type { Ort, Session } from './backend';
 import type { TapOutput } from './protocol';
+import { stackInputs, unstackOutputs } from './tapBatch';
 import { runTaps, saneOutputs } from './tapRun';
 
 const MODEL_DIR = resolve(import.meta.dirname, '../../public/models/convnext-atto-untrained');
@@ -112,6 +113,20 @@ describe('runTaps on the default model (onnxruntime-node)', () => {
       expect(some.map((t) => t.name)).toEqual(['features.3.1', logits]);
       for (const t of some) expect(t.data).toEqual(taps.find((f) => f.name === t.name)!.data);
       await expect(runTaps({ ort: ortNode as unknown as Ort, session: session as unknown as Session, manifest }, pixels, ['no.such.layer'])).rejects.toThrow('None of the taps asked for (no.such.layer) is in this model.');
+
+      // Two photos in one run (the Examples view's folders): each photo's taps equal its own run's.
+      const other = Float32Array.from({ length: pixels.length }, (_, i) => Math.cos(i * 0.3));
+      const alone = await runTaps({ ort: ortNode as unknown as Ort, session: session as unknown as Session, manifest }, other);
+      const both = unstackOutputs(await runTaps({ ort: ortNode as unknown as Ort, session: session as unknown as Session, manifest }, stackInputs([pixels, other]), null, 2), 2);
+      for (const [photo, reference] of [[both[0]!, taps], [both[1]!, alone]] as const) {
+        expect(photo.map((t) => t.dims)).toEqual(reference.map((t) => t.dims));
+        for (const [i, t] of photo.entries()) {
+          const ref = reference[i]!.data;
+          const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+          const worst = t.data.reduce((m, v, j) => Math.max(m, Math.abs(v - ref[j]!)), 0);
+          expect(worst, t.name).toBeLessThanOrEqual(1e-5 * Math.max(scale, 1));
+        }
+      }
     } finally {
       await session.release();
     }

@@ -23,12 +23,14 @@ function ownedCopy(data: Float32Array): Float32Array {
 /**
  * `only`: names of the taps to fetch (in any order; they come back in manifest order), null
  * for every tap. The graph is run the same either way; the others are simply not copied out.
+ * `batch`: photos stacked in `tensor` (a model with a dynamic batch axis); each output then
+ * holds all of them (src/worker/tapBatch.ts cuts them apart).
  */
-export async function runTaps(m: Pick<OpenSession, 'ort' | 'session'> & { manifest: Manifest }, tensor: Float32Array, only: readonly string[] | null = null): Promise<TapOutput[]> {
+export async function runTaps(m: Pick<OpenSession, 'ort' | 'session'> & { manifest: Manifest }, tensor: Float32Array, only: readonly string[] | null = null, batch = 1): Promise<TapOutput[]> {
   const { ort, session, manifest } = m;
   const taps = only ? manifest.taps.filter((t) => only.includes(t.name)) : manifest.taps;
   if (taps.length === 0) throw new WorkerError('inference', `None of the taps asked for (${only!.join(', ')}) is in this model.`);
-  const input = new ort.Tensor('float32', tensor, manifest.input.shape);
+  const input = new ort.Tensor('float32', tensor, [batch, ...manifest.input.shape.slice(1)]);
   let results: OrtModule.InferenceSession.OnnxValueMapType | null = null;
   try {
     const feeds = { [manifest.input.name]: input };
