@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { bareRun } from './bareRuns.mjs';
 import { baseUrl, log, opts, root, rssAnon } from './lib.mjs';
 
 function shapesFolder(count) {
@@ -51,12 +52,25 @@ async function folderRun(browser, context, id, count) {
   }
 }
 
-/** 100 photos for the rate (smoke: 4); 1000 for the memory (not in quick or smoke runs). */
-export async function examplesRun(browser, id, { memory: withMemory = !opts.quick } = {}) {
+/**
+ * 100 photos for the rate (smoke: 4), between two bare runs in the same browser (this VM's
+ * speed drifts by tens of percent within minutes, so the bare run of the model's section,
+ * minutes earlier, is no measure for it); 1000 for the memory (not in quick or smoke runs).
+ */
+export async function examplesRun(browser, id, manifest, { memory: withMemory = !opts.quick } = {}) {
+  const bareMedian = async () => {
+    const bareContext = await browser.newContext();
+    try {
+      return (await bareRun(bareContext, manifest, id)).median;
+    } finally {
+      await bareContext.close();
+    }
+  };
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
+    const bareBefore = await bareMedian();
     log(`${id}: Examples, ${opts.smoke ? 4 : 100} photos…`);
-    const rate = await folderRun(browser, context, id, opts.smoke ? 4 : 100);
+    const rate = { ...(await folderRun(browser, context, id, opts.smoke ? 4 : 100)), bareBefore, bareAfter: await bareMedian() };
     let memory = null;
     if (withMemory) {
       log(`${id}: Examples, 1000 photos (memory)…`);

@@ -121,7 +121,7 @@ async function modelSection(browser, id, native) {
     await occlusionContext.close();
   }
   // The Examples view on the first model only (its 1000-photo pass takes minutes).
-  const examples = id === opts.modelIds[0] && !opts.cameraOnly ? await examplesRun(browser, id) : null;
+  const examples = id === opts.modelIds[0] && !opts.cameraOnly ? await examplesRun(browser, id, manifest) : null;
   let camera = null;
   if (id === CAMERA_MODEL) {
     log(`${id}: live camera (fake device)…`);
@@ -199,17 +199,9 @@ async function examplesOnlyMain() {
   const server = await serve();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const bareMedian = async () => {
-      const context = await browser.newContext();
-      try {
-        return (await bareRun(context, manifest, id)).median;
-      } finally {
-        await context.close();
-      }
-    };
-    const before = await bareMedian();
-    const { rate, memory } = await examplesRun(browser, id);
-    const after = await bareMedian();
+    const { rate, memory } = await examplesRun(browser, id, manifest);
+    const before = rate.bareBefore;
+    const after = rate.bareAfter;
     const bare = (before + after) / 2;
     const s = rate.perPhoto;
     console.log(`\nConvLens Examples benchmark, ${new Date().toISOString()}\n${machine()}\n`);

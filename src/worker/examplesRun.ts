@@ -27,7 +27,7 @@ export interface ExamplesBatchRequest {
 }
 
 type RunTaps = (m: LoadedModel, tensor: Float32Array, batch: number) => Promise<TapOutput[]>;
-type RunTapsOnly = (m: LoadedModel, tensor: Float32Array, only: readonly string[]) => Promise<TapOutput[]>;
+type RunTapsOnly = (m: LoadedModel, tensor: Float32Array, only: readonly string[], batch: number) => Promise<TapOutput[]>;
 
 /** Opaque RGBA (a kept crop) -> packed RGB, the layout the normaliser reads. */
 function rgbaToPackedRgb(rgba: Uint8ClampedArray, width: number, height: number): RgbImage {
@@ -49,22 +49,27 @@ function cropTensor(rgba: Uint8ClampedArray, width: number, height: number, inpu
 
 /**
  * The dialog's maps: one channel of one tap for a few kept crops (its 9 strongest photos),
- * each H×W, row-major. A crop of another size goes through the model's own preprocessing.
+ * each H×W, row-major; in one session.run where the batch axis is dynamic (`maxBatch` > 1). A
+ * crop of another size goes through the model's own preprocessing.
  */
-export async function runExampleMaps(m: LoadedModel, crops: readonly Blob[], tap: string, channel: number, run: RunTapsOnly): Promise<{ maps: Float32Array[]; height: number; width: number }> {
+export async function runExampleMaps(m: LoadedModel, crops: readonly Blob[], tap: string, channel: number, run: RunTapsOnly, maxBatch: number): Promise<{ maps: Float32Array[]; height: number; width: number }> {
   const input = m.manifest.input;
+  const decoded = await Promise.all(crops.map((crop) => decodeImage(crop, { frames: false })));
+  const tensors = decoded.map((d) => (d.width === input.cropSize && d.height === input.cropSize ? cropTensor(d.rgba, d.width, d.height, input) : preprocess(d.rgba, d.width, d.height, input).tensor));
   const maps: Float32Array[] = [];
   let height = 1;
   let width = 1;
-  for (const crop of crops) {
-    const d = await decodeImage(crop, { frames: false });
-    const tensor = d.width === input.cropSize && d.height === input.cropSize ? cropTensor(d.rgba, d.width, d.height, input) : preprocess(d.rgba, d.width, d.height, input).tensor;
-    const out = (await run(m, tensor, [tap]))[0]!;
-    const g = tapGeometry(out.name, out.dims);
-    height = g.height;
-    width = g.width;
-    const plane = g.height * g.width;
-    maps.push(out.data.slice(channel * plane, (channel + 1) * plane));
+  for (let at = 0; at < tensors.length; at += maxBatch) {
+    const group = tensors.slice(at, at + maxBatch);
+    const perPhoto = group.length === 1 ? [await run(m, group[0]!, [tap], 1)] : unstackOutputs(await run(m, stackInputs(group), [tap], group.length), group.length);
+    for (const taps of perPhoto) {
+      const out = taps[0]!;
+      const g = tapGeometry(out.name, out.dims);
+      height = g.height;
+      width = g.width;
+      const plane = g.height * g.width;
+      maps.push(out.data.slice(channel * plane, (channel + 1) * plane));
+    }
   }
   return { maps, height, width };
 }

@@ -279,7 +279,8 @@ export class InferenceEngine {
 
   async examplesMaps(id: number, request: { crops: Blob[]; tap: string; channel: number }): Promise<void> {
     const m = await this.current();
-    const { maps, height, width } = await runExampleMaps(m, request.crops, request.tap, request.channel, (model, tensor, only) => this.runTaps(model, tensor, only));
+    const maxBatch = this.dynamicBatch(m) ? request.crops.length : 1;
+    const { maps, height, width } = await runExampleMaps(m, request.crops, request.tap, request.channel, (model, tensor, only, batch) => this.runTaps(model, tensor, only, batch), maxBatch);
     this.post({ type: 'examples-maps', id, maps, height, width }, maps.map((x) => x.buffer as ArrayBuffer));
   }
 
