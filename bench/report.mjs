@@ -54,6 +54,8 @@ export function reportRows(results) {
         [id, `Examples: ${e.rate.photos} photos added → every tap's top 9 found`, `${fmt(e.rate.photosPerSecond, 2)} photos/s`, `×${fmt(e.rate.photosPerSecond / (1000 / examplesBare), 2)} of 1000 / bare (${fmt(1000 / examplesBare, 2)}; bare ${fmt(e.rate.bareBefore)} ms before, ${fmt(e.rate.bareAfter)} ms after)`, `target ≥ 0.85: ${e.rate.photosPerSecond / (1000 / examplesBare) >= 0.85 ? 'met' : 'not met'}`],
         [id, '  per photo: decode / preprocess / session.run / top-k bookkeeping / the rest', `${fmt(s.decode, 1)} / ${fmt(s.preprocess, 1)} / ${fmt(s.run, 1)} / ${fmt(s.bookkeeping, 1)} / ${fmt(s.rest, 1)} ms`, `${e.rate.fromStats} of ${e.rate.photos} from the model's own statistics; the rest: files, crops, messages, the page`, ''],
       );
+      const longest = (r) => (r.longTasks ? `${r.longTasks} ≥ 50 ms, longest ${fmt(r.longestTaskMs)} ms` : 'none ≥ 50 ms');
+      rows.push([id, '  longest main-thread task while the folder is added and its examples found', longest(e.rate), e.memory ? `1000 photos: ${longest(e.memory)}` : '', 'target < 50 ms']);
       if (e.memory) rows.push([id, `  memory, ${e.memory.photos} photos: the app renderer (RssAnon) before → peak`, `${(e.memory.rssBefore / 2 ** 20).toFixed(0)} → ${(e.memory.rssPeak / 2 ** 20).toFixed(0)} MiB`, `+${((e.memory.rssPeak - e.memory.rssBefore) / 2 ** 20).toFixed(0)} MiB; ${fmt(e.memory.photosPerSecond, 2)} photos/s`, 'target < +300 MB']);
     }
     const o = r.occlusion;

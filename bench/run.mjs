@@ -206,6 +206,8 @@ async function examplesOnlyMain() {
     const s = rate.perPhoto;
     console.log(`\nConvLens Examples benchmark, ${new Date().toISOString()}\n${machine()}\n`);
     console.log(`${id}: ${rate.photos} photos, ${fmt(rate.photosPerSecond, 2)} photos/s: ×${fmt(rate.photosPerSecond / (1000 / bare), 2)} of 1000 / bare (bare ${fmt(before, 1)} → ${fmt(after, 1)} ms; target ≥ 0.85)`);
+    const longest = (r) => (r.longTasks ? `${r.longTasks} main-thread tasks ≥ 50 ms, longest ${fmt(r.longestTaskMs)} ms` : 'no main-thread task ≥ 50 ms');
+    console.log(`  ${longest(rate)}${memory ? `; 1000 photos: ${longest(memory)}` : ''} (target < 50 ms)`);
     if (memory) console.log(`  ${memory.photos} photos: app renderer ${(memory.rssBefore / 2 ** 20).toFixed(0)} → ${(memory.rssPeak / 2 ** 20).toFixed(0)} MiB (+${((memory.rssPeak - memory.rssBefore) / 2 ** 20).toFixed(0)} MiB; target < +300 MB), ${fmt(memory.photosPerSecond, 2)} photos/s`);
     console.log(`  per photo: decode ${fmt(s.decode, 1)}, preprocess ${fmt(s.preprocess, 1)}, session.run ${fmt(s.run, 1)}, bookkeeping ${fmt(s.bookkeeping, 1)}, the rest ${fmt(s.rest, 1)} ms; ${rate.fromStats} of ${rate.photos} from the model's own statistics`);
   } finally {

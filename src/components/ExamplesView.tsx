@@ -143,10 +143,10 @@ function Downloads() {
   );
 }
 
-/** The Examples view: a collection of photos, and for every channel the patches that excite it most. */
 /** While examples are found, the mosaics follow at this pace (every batch would take the model's CPU). */
 const MOSAICS_EVERY_MS = 1000;
 
+/** The Examples view: a collection of photos, and for every channel the patches that excite it most. */
 export function ExamplesView() {
   const ready = useAppStore((s) => s.examplesReady);
   const model = useAppStore((s) => s.model);
