@@ -54,17 +54,20 @@ describe('addExampleStats', () => {
         for (let j = 0; j < meansScanned.length; j++) expect(Math.abs(meansComputed[j]! - meansScanned[j]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(meansScanned[j]!)));
       }
       let compared = 0;
+      let samePlace = 0;
       scanned.taps.forEach((t, i) => {
         for (let ch = 0; ch < t.channels; ch++) {
           const a = channelExamples(t, scanned.k, ch);
           const b = channelExamples(computed.taps[i]!, computed.k, ch);
-          // The same graph in the same runtime: the same numbers, so the same photos and positions.
-          expect(b.map((e) => [e.photo, e.row, e.col])).toEqual(a.map((e) => [e.photo, e.row, e.col]));
-          b.forEach((e, r) => expect(e.value).toBe(a[r]!.value));
+          expect(b.length).toBe(a.length);
+          // Values within a tolerance (two sessions may pick other kernels); places equal but for near-ties.
+          b.forEach((e, r) => expect(Math.abs(e.value - a[r]!.value)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(a[r]!.value))));
+          if (JSON.stringify(b.map((e) => [e.photo, e.row, e.col])) === JSON.stringify(a.map((e) => [e.photo, e.row, e.col]))) samePlace++;
           compared++;
         }
       });
       expect(compared).toBe(scanned.totalChannels);
+      expect(samePlace / compared).toBeGreaterThan(0.99);
     } finally {
       await full.release();
       await stats.release();

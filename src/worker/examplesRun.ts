@@ -154,7 +154,7 @@ export async function runExamplesBatch(m: LoadedModel, request: ExamplesBatchReq
     if (prepared && stats && state) {
       try {
         t = performance.now();
-        const perPhoto = await stats.run(prepared, group.length === 1 ? group[0]!.tensor : stackInputs(group.map((r) => r.tensor)), group.length);
+        const perPhoto = await stats.run(prepared, stackInputs(group.map((r) => r.tensor)), group.length);
         ms.run += performance.now() - t;
         t = performance.now();
         perPhoto.forEach((taps) => checkStats(state!, taps));

@@ -5,6 +5,10 @@ describe('stackInputs', () => {
   it('puts the inputs one after the other', () => {
     expect([...stackInputs([new Float32Array([1, 2]), new Float32Array([3, 4]), new Float32Array([5, 6])])]).toEqual([1, 2, 3, 4, 5, 6]);
   });
+  it('gives a single input back as it is', () => {
+    const one = new Float32Array([1, 2]);
+    expect(stackInputs([one])).toBe(one);
+  });
   it('refuses inputs of different sizes', () => {
     expect(() => stackInputs([new Float32Array(2), new Float32Array(3)])).toThrow('Input 1 has 3 values, the first has 2');
   });

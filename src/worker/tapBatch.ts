@@ -5,8 +5,9 @@
  */
 import type { TapOutput } from './protocol';
 
-/** N normalised inputs of one size, one after the other: the batch-N tensor's data. */
+/** N normalised inputs of one size, one after the other: the batch-N tensor's data (one input: itself, not copied). */
 export function stackInputs(tensors: readonly Float32Array[]): Float32Array {
+  if (tensors.length === 1) return tensors[0]!;
   const size = tensors[0]?.length ?? 0;
   const out = new Float32Array(size * tensors.length);
   tensors.forEach((t, i) => {
